@@ -1,0 +1,58 @@
+/**
+ * Checks across all manifests: unique names per kind, unique annotation
+ * request ids and names, and every annotationRequestRef resolving.
+ */
+import type { Diagnostic } from './diagnostics.js';
+import type { ParsedDocument } from './parse.js';
+import { positionOf, type PathSegment } from './positions.js';
+import type { Kind, SourcePosition } from './types.js';
+
+/** A document whose envelope is valid, so its kind and name are known. */
+export interface Candidate {
+  parsed: ParsedDocument;
+  kind: Kind;
+  name: string;
+  spec: Record<string, unknown>;
+  /** The annotation request id this manifest will send (given or derived), when known. */
+  annotationRequestId: string | undefined;
+}
+
+export function crossCheck(candidates: readonly Candidate[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const firstSeen = new Map<string, SourcePosition>();
+  const claim = (key: string, candidate: Candidate, path: PathSegment[], rule: string, what: string) => {
+    const here = positionOf(candidate.parsed, path);
+    const earlier = firstSeen.get(key);
+    if (earlier) {
+      diagnostics.push({ rule, ...here, message: `${what} is already used at ${earlier.file}:${earlier.line}:${earlier.col}`, hint: 'each must be unique across all manifests' });
+    } else {
+      firstSeen.set(key, here);
+    }
+  };
+
+  for (const c of candidates) {
+    claim(`name\0${c.kind}\0${c.name}`, c, ['metadata', 'name'], 'cross.duplicate-name', `${c.kind} name "${c.name}"`);
+    if (c.kind !== 'AnnotationRequest') continue;
+    const idPath = c.spec.annotationRequestId === undefined ? ['metadata', 'name'] : ['spec', 'annotationRequestId'];
+    if (c.annotationRequestId !== undefined) {
+      claim(`id\0${c.annotationRequestId}`, c, idPath, 'cross.duplicate-id', `annotationRequestId "${c.annotationRequestId}"`);
+    }
+    if (typeof c.spec.annotationRequestName === 'string') {
+      claim(`arname\0${c.spec.annotationRequestName}`, c, ['spec', 'annotationRequestName'], 'cross.duplicate-request-name', `annotationRequestName "${c.spec.annotationRequestName}"`);
+    }
+  }
+
+  const requestNames = new Set(candidates.filter((c) => c.kind === 'AnnotationRequest').map((c) => c.name));
+  for (const c of candidates) {
+    const ref = c.kind === 'SamplingPlan' ? c.spec.annotationRequestRef : undefined;
+    if (typeof ref !== 'string' || requestNames.has(ref)) continue;
+    const close = [...requestNames].filter((n) => n.startsWith(ref.slice(0, 3)) || ref.startsWith(n.slice(0, 3)));
+    diagnostics.push({
+      rule: 'cross.unresolved-ref',
+      ...positionOf(c.parsed, ['spec', 'annotationRequestRef']),
+      message: `spec.annotationRequestRef: no AnnotationRequest named "${ref}"`,
+      hint: close.length > 0 ? `did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : 'name an AnnotationRequest manifest, or use annotationRequestId for a request managed elsewhere',
+    });
+  }
+  return diagnostics;
+}

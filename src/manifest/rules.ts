@@ -1,0 +1,136 @@
+/**
+ * Per-manifest rules the schema cannot say well: byte limits, choose-one and
+ * required-when fields, ordering of ranges and times, callback URLs. They read
+ * the spec defensively, so they run (and report) even when the schema failed.
+ */
+import type { Diagnostic } from './diagnostics.js';
+import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from './enums.js';
+import type { ParsedDocument } from './parse.js';
+import { positionOf, type PathSegment } from './positions.js';
+import type { Kind } from './types.js';
+
+/** The API's limit for ids and names, in UTF-8 bytes. */
+export const MAX_ID_BYTES = 255;
+
+type Spec = Record<string, unknown>;
+type Report = (path: PathSegment[], rule: string, message: string, hint?: string) => void;
+
+export function checkRules(parsed: ParsedDocument, kind: Kind, spec: Spec): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (path, rule, message, hint) => {
+    diagnostics.push({ rule, ...positionOf(parsed, ['spec', ...path]), message, ...(hint === undefined ? {} : { hint }) });
+  };
+  if (kind === 'AnnotationRequest') checkAnnotationRequest(spec, report);
+  else checkSamplingPlan(spec, report);
+  return diagnostics;
+}
+
+function checkAnnotationRequest(spec: Spec, report: Report): void {
+  for (const field of ['annotationRequestId', 'annotationRequestName']) {
+    const value = spec[field];
+    if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_ID_BYTES) {
+      report([field], 'rules.byte-limit', `spec.${field}: must be at most ${MAX_ID_BYTES} bytes in UTF-8, found ${Buffer.byteLength(value, 'utf8')}`, 'the API counts bytes, not characters: shorten it');
+    }
+  }
+  checkCallback(spec.annotationRequestCallback, ['annotationRequestCallback'], report);
+  const results = spec.annotationResultCallback;
+  if (isObject(results)) {
+    for (const [name, url] of Object.entries(results)) checkCallback(url, ['annotationResultCallback', name], report);
+  }
+}
+
+function checkCallback(value: unknown, path: PathSegment[], report: Report): void {
+  if (typeof value !== 'string' || value === '') return;
+  const problem = callbackProblem(value);
+  if (problem) report(path, 'rules.callback-url', `spec.${path.join('.')}: ${problem}`, 'use an absolute https:// URL (http:// only for localhost)');
+}
+
+/** Callback URLs must be absolute https, or http on a loopback host. */
+export function callbackProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `not an absolute URL: ${JSON.stringify(value)}`;
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  if (url.protocol === 'http:') return `plain http is allowed only for a loopback host, found ${JSON.stringify(value)}`;
+  return `expected an https URL, found ${JSON.stringify(value)}`;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function checkSamplingPlan(spec: Spec, report: Report): void {
+  const has = (field: string) => spec[field] !== undefined;
+
+  if (has('annotationRequestRef') === has('annotationRequestId')) {
+    report(has('annotationRequestId') ? ['annotationRequestId'] : [], 'rules.one-of-request', has('annotationRequestRef')
+      ? 'spec: set only one of annotationRequestRef and annotationRequestId'
+      : 'spec: missing annotationRequestRef (the metadata.name of an AnnotationRequest) or annotationRequestId', 'use annotationRequestRef for a request managed here, annotationRequestId for one managed elsewhere');
+  }
+  if (has('samplingRatio') === has('samplingQuantity')) {
+    report(has('samplingQuantity') ? ['samplingQuantity'] : [], 'rules.one-of-sampling', has('samplingRatio')
+      ? 'spec: set only one of samplingRatio and samplingQuantity (the API answers 57015 otherwise)'
+      : 'spec: missing samplingRatio or samplingQuantity (set exactly one)');
+  }
+  checkInterception(spec, report);
+  if (isObject(spec.subCondition)) checkSubCondition(spec.subCondition, report);
+}
+
+function checkInterception(spec: Spec, report: Report): void {
+  const mode = enumNumber('interceptionMode', spec.interceptionMode);
+  const has = (field: string) => spec[field] !== undefined;
+  if (spec.interceptionMode === undefined) {
+    for (const field of ['interceptionFrame', 'sequenceLength', 'interceptionBoundary']) {
+      if (has(field)) report([field], 'rules.interception', `spec.${field}: only used together with interceptionMode`, 'set interceptionMode, or remove this field');
+    }
+    return;
+  }
+  if (mode === undefined) return; // the schema reports the bad enum value
+  if (mode === INTERCEPTION_SEQUENCE_LENGTH) {
+    if (!has('sequenceLength')) report(['interceptionMode'], 'rules.interception', 'spec: sequenceLength is required when interceptionMode is sequence-length (6)');
+    if (has('interceptionFrame')) report(['interceptionFrame'], 'rules.interception', 'spec.interceptionFrame: not used when interceptionMode is sequence-length (6); use sequenceLength');
+  } else {
+    if (!has('interceptionFrame')) report(['interceptionMode'], 'rules.interception', 'spec: interceptionFrame is required unless interceptionMode is sequence-length (6)');
+    if (has('sequenceLength')) report(['sequenceLength'], 'rules.interception', 'spec.sequenceLength: only used when interceptionMode is sequence-length (6)');
+  }
+  if (mode === INTERCEPTION_CUSTOM) {
+    if (!has('interceptionBoundary')) report(['interceptionMode'], 'rules.interception', 'spec: interceptionBoundary is required when interceptionMode is custom (5)', 'add interceptionBoundary: [{ start: 1, end: 20 }]');
+  } else if (has('interceptionBoundary')) {
+    report(['interceptionBoundary'], 'rules.interception', 'spec.interceptionBoundary: only used when interceptionMode is custom (5)');
+  }
+  const ranges = spec.interceptionBoundary;
+  if (Array.isArray(ranges)) {
+    ranges.forEach((range: unknown, i) => {
+      if (isObject(range) && typeof range.start === 'number' && typeof range.end === 'number' && range.start > range.end) {
+        report(['interceptionBoundary', i], 'rules.boundary-order', `spec.interceptionBoundary[${i}]: start (${range.start}) must not be after end (${range.end})`);
+      }
+    });
+  }
+}
+
+function checkSubCondition(sub: Spec, report: Report): void {
+  const at = (field: string): PathSegment[] => ['subCondition', field];
+  if (sub.operationFilterType !== undefined && sub.userNameFilter === undefined) {
+    report(at('operationFilterType'), 'rules.sub-condition', 'spec.subCondition.operationFilterType: only used together with userNameFilter', 'add userNameFilter with the users whose operations to filter by');
+  }
+  if ((sub.workPoolFilter === undefined) !== (sub.workPoolFilterType === undefined)) {
+    const present = sub.workPoolFilter !== undefined ? 'workPoolFilter' : 'workPoolFilterType';
+    const missing = present === 'workPoolFilter' ? 'workPoolFilterType' : 'workPoolFilter';
+    report(at(present), 'rules.sub-condition', `spec.subCondition.${present}: must be given together with ${missing}`);
+  }
+  if (typeof sub.startTime === 'string' && typeof sub.endTime === 'string') {
+    const normal = (t: string) => t.replace('T', ' ');
+    if (normal(sub.startTime) > normal(sub.endTime)) {
+      report(at('startTime'), 'rules.time-order', `spec.subCondition.startTime (${sub.startTime}) must not be after endTime (${sub.endTime})`);
+    }
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
