@@ -69,6 +69,24 @@ function buildProgram(io: Io): Command {
       await validateCommand(paths, options, io);
     });
 
+  program
+    .command('simulator')
+    .description('run a local Rosetta API simulator (checks signatures; for tests and demos)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8470')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--fixtures <file>', 'YAML/JSON with campaigns, pools and existing annotation requests (default: accept any)')
+    .option('--latency <ms>', 'added latency per request: 20, or a range 10-50')
+    .option('--fail-rate <share>', 'share of requests answered 5000 (0..1)')
+    .option('--reset-rate <share>', 'share of connections reset before processing (0..1)')
+    .option('--drop-rate <share>', 'share of creates stored, then dropped before the answer (0..1)')
+    .option('--seed <n>', 'seed for the random faults', '1')
+    .option('--processing-ms <ms>', 'how long a new annotation request stays PROCESSING', '1000')
+    .option('--log <file>', 'append a JSONL line per request (never secrets)')
+    .action(async (options) => {
+      const { simulatorCommand } = await import('./commands/simulator.js');
+      await simulatorCommand(options, io);
+    });
+
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(run with --help for usage)');
   }

@@ -1,0 +1,148 @@
+/**
+ * The Rosetta API client: signed requests over one undici dispatcher, the
+ * response envelope, and our own retry policy (undici never retries a POST,
+ * and Rosetta answers business errors with HTTP 200).
+ *
+ * What may be retried: transient answers always; ambiguous ones (no answer
+ * after the request went out) only for idempotent calls. An annotation request
+ * carries its client-chosen id, so a repeat is answered 53004; a sampling create
+ * has no such id, so an ambiguous sampling create is returned as ambiguous and
+ * never sent again.
+ */
+import type { Dispatcher } from 'undici';
+import type { AnnotationRequestBody, SamplingBody } from '../manifest/types.js';
+import type { Outcome } from './codes.js';
+import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
+import { signedHeaders, type Credentials } from './signing.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, attempt, createDispatcher, type AttemptResult, type Timeouts } from './transport.js';
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    }),
+};
+
+export interface RetryEvent {
+  operation: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface ClientOptions {
+  /** API base, ending in /rosetta-open (see resolveEndpoint). */
+  endpoint: string;
+  credentials: Credentials;
+  /** Defaults to a keep-alive Agent (or EnvHttpProxyAgent when a proxy is set) owned by the client. */
+  dispatcher?: Dispatcher;
+  timeouts?: Partial<Timeouts>;
+  maxResponseBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  /** Source of jitter, in [0, 1). */
+  random?: () => number;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface ApiResult<T = unknown> {
+  outcome: Outcome;
+  message: string;
+  /** Business code, when the server answered with an envelope. */
+  code?: number;
+  requestId?: string;
+  httpStatus?: number;
+  data?: T;
+  hint?: string;
+  attempts: number;
+}
+
+export interface SamplingPackage {
+  samplingPackageId: number;
+  sceneIdList?: string[];
+}
+
+export interface AnnotationRequestStatus {
+  status: 'ID_NOT_EXISTS' | 'PROCESSING' | 'FINISHED' | 'FAILED';
+  successTaskMap?: Record<string, string>;
+  errorSceneIdMap?: Record<string, string>;
+  annotationRequestInfo?: Partial<AnnotationRequestBody>;
+}
+
+export class RosettaClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly timeouts: Timeouts;
+  private readonly retry: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(private readonly options: ClientOptions) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts);
+  }
+
+  /** POST /annotation-request. Safe to retry: the id is the client's. */
+  createAnnotationRequest(body: AnnotationRequestBody, signal?: AbortSignal): Promise<ApiResult<null>> {
+    return this.call('POST', '/annotation-request', JSON.stringify(body), true, signal) as Promise<ApiResult<null>>;
+  }
+
+  /** POST /sampling/create. Never repeated after an ambiguous attempt. */
+  async createSamplingPackage(body: SamplingBody, signal?: AbortSignal): Promise<ApiResult<SamplingPackage>> {
+    const result = (await this.call('POST', '/sampling/create', JSON.stringify(body), false, signal)) as ApiResult<SamplingPackage>;
+    if (result.outcome === 'ok' && typeof result.data?.samplingPackageId !== 'number') {
+      // It was created (2000) but we cannot say which package it is: keep it pending.
+      return { ...result, outcome: 'ambiguous', message: 'the API reported success without a samplingPackageId' };
+    }
+    return result;
+  }
+
+  /** GET /annotation-request?annotationRequestId=… */
+  getAnnotationRequest(annotationRequestId: string, signal?: AbortSignal): Promise<ApiResult<AnnotationRequestStatus>> {
+    const query = new URLSearchParams({ annotationRequestId }).toString();
+    return this.call('GET', `/annotation-request?${query}`, undefined, true, signal) as Promise<ApiResult<AnnotationRequestStatus>>;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, signal?: AbortSignal): Promise<ApiResult> {
+    const operation = `${method} ${path.split('?')[0]}`;
+    let last: AttemptResult | undefined;
+    for (let n = 1; ; n++) {
+      last = await attempt({
+        dispatcher: this.dispatcher,
+        method,
+        url: `${this.options.endpoint}${path}`,
+        // Signed afresh for every attempt: the timestamp must be current.
+        headers: signedHeaders(this.options.credentials, this.clock.now()),
+        ...(body === undefined ? {} : { body }),
+        idempotent,
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+        timeouts: this.timeouts,
+        nowMs: this.clock.now(),
+        signal,
+      });
+      const retryable = last.outcome === 'transient' || (last.outcome === 'ambiguous' && idempotent);
+      if (!retryable || n >= this.retry.attempts || signal?.aborted) {
+        const { retryAfterMs: _unused, ...result } = last;
+        return { ...result, attempts: n };
+      }
+      const delayMs = backoffDelay(this.retry, n, this.random, last.retryAfterMs);
+      this.options.onRetry?.({ operation, attempt: n, delayMs, reason: last.code === undefined ? last.message : `${last.code} ${last.message}` });
+      await this.clock.sleep(delayMs, signal);
+    }
+  }
+}

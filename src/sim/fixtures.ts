@@ -1,0 +1,60 @@
+/**
+ * What the simulated platform knows before the first request: campaigns (with
+ * their taxonomy keys), pools (with how many tasks they hold) and annotation
+ * requests that already exist. Without fixtures the simulator is permissive:
+ * any campaign and any pool exist, so the demo works out of the box.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { RosettaError } from '../errors.js';
+
+export interface CampaignFixture {
+  id: string;
+  /** Allowed operatorKeys; absent means any key is allowed. */
+  taxonomyKeys?: string[];
+}
+
+export interface PoolFixture {
+  name: string;
+  /** Tasks available for sampling; absent means unlimited. */
+  tasks?: number;
+}
+
+export interface AnnotationRequestFixture {
+  annotationRequestId: string;
+  annotationRequestName: string;
+  campaignId: string;
+  sceneIdMap?: Record<string, string>;
+}
+
+export interface Fixtures {
+  /** When true, unknown campaigns and pools are created on first use. */
+  permissive: boolean;
+  campaigns: CampaignFixture[];
+  pools: PoolFixture[];
+  annotationRequests: AnnotationRequestFixture[];
+}
+
+export const PERMISSIVE: Fixtures = { permissive: true, campaigns: [], pools: [], annotationRequests: [] };
+
+/** Reads a YAML or JSON fixtures file. Lists given there make the simulator strict unless `permissive: true`. */
+export async function loadFixtures(path: string): Promise<Fixtures> {
+  let value: unknown;
+  try {
+    value = parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new RosettaError('ROS_USAGE', `cannot read fixtures ${path}: ${(error as Error).message}`);
+  }
+  const v = (value ?? {}) as Partial<Fixtures>;
+  const list = <T>(name: keyof Fixtures): T[] => {
+    const items = v[name] ?? [];
+    if (!Array.isArray(items)) throw new RosettaError('ROS_USAGE', `fixtures ${path}: ${name} must be a list`);
+    return items as T[];
+  };
+  return {
+    permissive: v.permissive === true,
+    campaigns: list<CampaignFixture>('campaigns'),
+    pools: list<PoolFixture>('pools'),
+    annotationRequests: list<AnnotationRequestFixture>('annotationRequests'),
+  };
+}

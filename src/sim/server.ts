@@ -1,0 +1,228 @@
+/**
+ * The local Rosetta API simulator over HTTP: same routes, same envelope, same
+ * signature check (bad or stale → HTTP 401, no side effect), plus fault
+ * injection. Used by the tests, the demo, the benchmarks and `rosetta simulator`.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { codeInfo } from '../api/codes.js';
+import { signature, type Credentials } from '../api/signing.js';
+import { FaultPlan, type Fault, type RandomFaults, type Route } from './faults.js';
+import { PERMISSIVE, type Fixtures } from './fixtures.js';
+import { Platform } from './platform.js';
+import { seededRandom } from './random.js';
+
+/** The keys the simulator accepts unless told otherwise. Public on purpose: they guard nothing. */
+export const SIMULATOR_CREDENTIALS: Credentials = { accessKey: 'sim-access-key', secretKey: 'sim-secret-key' };
+
+/** The API does not publish its accepted clock skew; the facts page says treat > 5 min as rejected. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+const MAX_REQUEST_BYTES = 512 * 1024 * 1024;
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  fixtures?: Fixtures;
+  credentials?: Credentials[];
+  faults?: RandomFaults;
+  seed?: number;
+  /** JSONL request log: method, path, body, signature verdict, answer. Never a secret. */
+  logFile?: string;
+  processingMs?: number;
+  now?: () => number;
+}
+
+export interface Simulator {
+  /** http://HOST:PORT/rosetta-open */
+  url: string;
+  platform: Platform;
+  faults: FaultPlan;
+  /** Requests received per route, including rejected and faulted ones. */
+  received: Record<Route, number>;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const now = options.now ?? Date.now;
+  const platform = new Platform(options.fixtures ?? PERMISSIVE, now, options.processingMs);
+  const faults = new FaultPlan(seededRandom(options.seed ?? 1), options.faults);
+  const credentials = options.credentials ?? [SIMULATOR_CREDENTIALS];
+  const received: Record<Route, number> = { 'annotation-request': 0, sampling: 0, get: 0 };
+  const log: WriteStream | undefined = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const sockets = new Set<Socket>();
+
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) answer(res, 500, { code: 5000, data: null, message: `simulator error: ${(error as Error).message}` });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const route = routeOf(req.method, url.pathname);
+    if (!route) return answer(res, 404, { code: 404, data: null, message: `no route ${req.method} ${url.pathname}` });
+    received[route]++;
+    const raw = await readBody(req);
+    const verdict = checkSignature(req, credentials, now());
+    const entry: Record<string, unknown> = { time: new Date(now()).toISOString(), method: req.method, path: url.pathname + url.search, accessKey: header(req, 'x-stardust-key') ?? null, signature: verdict };
+    const record = (extra: Record<string, unknown>) => log?.write(`${JSON.stringify({ ...entry, ...extra })}\n`);
+    if (raw === undefined) {
+      record({ answer: 413 });
+      return answer(res, 413, { code: 413, data: null, message: 'request body too large' });
+    }
+    let body: Record<string, unknown> = {};
+    if (route !== 'get') {
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        record({ answer: 400, body: raw.slice(0, 200) });
+        return answer(res, 400, { code: 400, data: null, message: 'body is not JSON' });
+      }
+    }
+    entry.body = route === 'get' ? undefined : body;
+    if (verdict !== 'valid') {
+      record({ answer: 401 });
+      return answer(res, 401, { code: 401, data: null, message: verdict === 'stale' ? 'X-TS is outside the accepted window' : 'invalid signature' });
+    }
+
+    // A second create for an id still in flight (from arrival to answer) is 53001.
+    const id = route === 'annotation-request' ? body.annotationRequestId : undefined;
+    if (!platform.begin(id)) {
+      record({ answer: 53001 });
+      return answer(res, 200, { code: 53001, data: null });
+    }
+    try {
+      await respond(route, req, res, url, body, entry, record);
+    } finally {
+      platform.end(id);
+    }
+  }
+
+  async function respond(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, body: Record<string, unknown>, entry: Record<string, unknown>, record: (extra: Record<string, unknown>) => void): Promise<void> {
+    const delay = faults.latency();
+    if (delay > 0) await sleep(delay);
+    const fault = faults.next(route);
+    if (fault) entry.fault = fault.type;
+    if (fault && answeredByFault(fault, res)) {
+      record({ answer: fault.type });
+      return;
+    }
+    if (fault?.type === 'delay') await sleep(fault.ms);
+
+    const result = process(route, body, url);
+    record({ answer: result.code });
+    if (fault?.type === 'commit-then-drop') return void req.socket.destroy();
+    if (fault?.type === 'hang') return; // committed; the client times out
+    return answer(res, 200, result);
+  }
+
+  function process(route: Route, body: Record<string, unknown>, url: URL) {
+    if (route === 'get') return platform.getAnnotationRequest(url.searchParams.get('annotationRequestId') ?? '');
+    if (route === 'sampling') return platform.createSamplingPackage(body);
+    return platform.createAnnotationRequest(body);
+  }
+
+  /** Faults that act instead of processing; true when the request is finished. */
+  function answeredByFault(fault: Fault, res: ServerResponse): boolean {
+    switch (fault.type) {
+      case 'business':
+        answer(res, 200, { code: fault.code, data: null });
+        return true;
+      case 'http':
+        res.writeHead(fault.status, { 'content-type': 'text/html', ...fault.headers });
+        res.end(fault.body ?? `<html><body><h1>${fault.status}</h1></body></html>`);
+        return true;
+      case 'reset':
+        res.socket?.destroy();
+        return true;
+      case 'hang':
+        return !fault.commit;
+      case 'commit-then-drop':
+      case 'delay':
+        return false;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}/rosetta-open`,
+    platform,
+    faults,
+    received,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => (log ? log.end(resolve) : resolve()));
+    },
+  };
+}
+
+function routeOf(method: string | undefined, path: string): Route | undefined {
+  const p = path.replace(/\/+$/, '');
+  if (method === 'POST' && p === '/rosetta-open/annotation-request') return 'annotation-request';
+  if (method === 'POST' && p === '/rosetta-open/sampling/create') return 'sampling';
+  if (method === 'GET' && p === '/rosetta-open/annotation-request') return 'get';
+  return undefined;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function checkSignature(req: IncomingMessage, credentials: readonly Credentials[], nowMs: number): 'valid' | 'invalid' | 'stale' | 'missing' {
+  const key = header(req, 'x-stardust-key');
+  const ts = header(req, 'x-ts');
+  const sign = header(req, 'x-sign');
+  if (!key || !ts || !sign) return 'missing';
+  const known = credentials.find((c) => c.accessKey === key);
+  if (!known || !/^\d+$/.test(ts)) return 'invalid';
+  const expected = Buffer.from(signature(ts, known));
+  const given = Buffer.from(sign);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'invalid';
+  return Math.abs(nowMs - Number(ts)) > MAX_CLOCK_SKEW_MS ? 'stale' : 'valid';
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function answer(res: ServerResponse, status: number, result: { code: number; data: unknown; message?: string }): void {
+  const envelope = {
+    code: result.code,
+    message: result.message ?? codeInfo(result.code).message,
+    data: result.data,
+    date: formatDate(new Date()),
+    requestId: randomBytes(16).toString('hex'),
+    success: result.code === 2000,
+  };
+  const text = JSON.stringify(envelope);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function formatDate(d: Date): string {
+  return d.toISOString().replace('T', ' ').slice(0, 19);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
