@@ -52,6 +52,12 @@ export interface ClientOptions {
   onRetry?: (event: RetryEvent) => void;
 }
 
+/** Per-call options: abort, and retry notifications for this call only. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  onRetry?: (event: RetryEvent) => void;
+}
+
 export interface ApiResult<T = unknown> {
   outcome: Outcome;
   message: string;
@@ -94,13 +100,13 @@ export class RosettaClient {
   }
 
   /** POST /annotation-request. Safe to retry: the id is the client's. */
-  createAnnotationRequest(body: AnnotationRequestBody, signal?: AbortSignal): Promise<ApiResult<null>> {
-    return this.call('POST', '/annotation-request', JSON.stringify(body), true, signal) as Promise<ApiResult<null>>;
+  createAnnotationRequest(body: AnnotationRequestBody, options: CallOptions = {}): Promise<ApiResult<null>> {
+    return this.call('POST', '/annotation-request', JSON.stringify(body), true, options) as Promise<ApiResult<null>>;
   }
 
   /** POST /sampling/create. Never repeated after an ambiguous attempt. */
-  async createSamplingPackage(body: SamplingBody, signal?: AbortSignal): Promise<ApiResult<SamplingPackage>> {
-    const result = (await this.call('POST', '/sampling/create', JSON.stringify(body), false, signal)) as ApiResult<SamplingPackage>;
+  async createSamplingPackage(body: SamplingBody, options: CallOptions = {}): Promise<ApiResult<SamplingPackage>> {
+    const result = (await this.call('POST', '/sampling/create', JSON.stringify(body), false, options)) as ApiResult<SamplingPackage>;
     if (result.outcome === 'ok' && typeof result.data?.samplingPackageId !== 'number') {
       // It was created (2000) but we cannot say which package it is: keep it pending.
       return { ...result, outcome: 'ambiguous', message: 'the API reported success without a samplingPackageId' };
@@ -109,16 +115,16 @@ export class RosettaClient {
   }
 
   /** GET /annotation-request?annotationRequestId=… */
-  getAnnotationRequest(annotationRequestId: string, signal?: AbortSignal): Promise<ApiResult<AnnotationRequestStatus>> {
+  getAnnotationRequest(annotationRequestId: string, options: CallOptions = {}): Promise<ApiResult<AnnotationRequestStatus>> {
     const query = new URLSearchParams({ annotationRequestId }).toString();
-    return this.call('GET', `/annotation-request?${query}`, undefined, true, signal) as Promise<ApiResult<AnnotationRequestStatus>>;
+    return this.call('GET', `/annotation-request?${query}`, undefined, true, options) as Promise<ApiResult<AnnotationRequestStatus>>;
   }
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, signal?: AbortSignal): Promise<ApiResult> {
+  private async call(method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, { signal, onRetry }: CallOptions): Promise<ApiResult> {
     const operation = `${method} ${path.split('?')[0]}`;
     let last: AttemptResult | undefined;
     for (let n = 1; ; n++) {
@@ -141,7 +147,9 @@ export class RosettaClient {
         return { ...result, attempts: n };
       }
       const delayMs = backoffDelay(this.retry, n, this.random, last.retryAfterMs);
-      this.options.onRetry?.({ operation, attempt: n, delayMs, reason: last.code === undefined ? last.message : `${last.code} ${last.message}` });
+      const event = { operation, attempt: n, delayMs, reason: last.code === undefined ? last.message : `${last.code} ${last.message}` };
+      this.options.onRetry?.(event);
+      onRetry?.(event);
       await this.clock.sleep(delayMs, signal);
     }
   }

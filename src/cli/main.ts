@@ -3,12 +3,11 @@
  * and this is the only place that sets process.exitCode. Commands are imported
  * lazily so `rosetta --version` does not load the whole tool.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isRosettaError } from '../errors.js';
 import { ExitCode, processIo, type Io } from './io.js';
+import { VERSION } from './version.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   // `rosetta plan | head` closes stdout early; that is not an error worth a stack trace.
@@ -56,18 +55,96 @@ function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .allowExcessArguments(false);
 
-  const maxFileSize = new Option('--max-file-size <size>', 'largest manifest file to read (e.g. 256MB, 1GiB)').default(undefined, '256MiB');
+  const maxFileSize = () => new Option('--max-file-size <size>', 'largest manifest file to read (e.g. 256MB, 1GiB)').default(undefined, '256MiB');
 
   program
     .command('validate')
     .description('check manifests: YAML, schema, field rules and cross-manifest references')
     .argument('[paths...]', 'manifest files or directories (default: the current directory)')
-    .addOption(maxFileSize)
+    .addOption(maxFileSize())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], options) => {
       const { validateCommand } = await import('./commands/validate.js');
       await validateCommand(paths, options, io);
     });
+
+  const stateOption = () => new Option('--state <path>', 'state file (env ROSETTA_STATE; default .rosetta/state.json)');
+  const endpointOption = () => new Option('--endpoint <url>', 'API base URL ending in /rosetta-open (env ROSETTA_ENDPOINT)');
+  const insecureOption = () => new Option('--insecure', 'allow plain http to a non-loopback host');
+  const lockTimeoutOption = () => new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)').default('0s');
+  const collect = (value: string, previous: string[]) => [...previous, value];
+
+  program
+    .command('plan')
+    .description('diff the manifests against the state and show what apply would send')
+    .argument('[paths...]', 'manifest files or directories (default: the current directory)')
+    .option('--out <file>', 'save the plan, to apply exactly it later with apply --plan')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--target <KIND/NAME>', 'plan only this resource and what it needs (repeatable)', collect, [])
+    .addOption(stateOption())
+    .addOption(endpointOption())
+    .addOption(insecureOption())
+    .addOption(maxFileSize())
+    .action(async (paths: string[], options) => {
+      const { planCommand } = await import('./commands/plan.js');
+      await planCommand(paths, options, io);
+    });
+
+  program
+    .command('apply')
+    .description('send the creates the plan needs, recording every result in the state')
+    .argument('[paths...]', 'manifest files or directories (default: the current directory)')
+    .option('--plan <file>', 'apply a saved plan exactly (refused if the state changed since)')
+    .option('--auto-approve', 'do not ask for confirmation')
+    .option('--concurrency <n>', 'creates in flight at once', '10')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--target <KIND/NAME>', 'apply only this resource and what it needs (repeatable)', collect, [])
+    .option('--strict-adopt', 'fail when an existing request (53004/53005) differs from the manifest')
+    .addOption(lockTimeoutOption())
+    .addOption(stateOption())
+    .addOption(endpointOption())
+    .addOption(insecureOption())
+    .addOption(maxFileSize())
+    .action(async (paths: string[], options) => {
+      const { applyCommand } = await import('./commands/apply.js');
+      await applyCommand(paths, options, io);
+    });
+
+  const state = program.command('state').description('read and edit the state (never calls the API)');
+  state
+    .command('list')
+    .description('list the resources in the state')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(stateOption())
+    .action(async (options) => (await import('./commands/state.js')).stateListCommand(options, io));
+  state
+    .command('show')
+    .description('show one resource, with the body that was sent')
+    .argument('<KIND/NAME>')
+    .addOption(stateOption())
+    .action(async (address: string, options) => (await import('./commands/state.js')).stateShowCommand(address, options, io));
+  state
+    .command('rm')
+    .description('forget a resource (it stays on the platform)')
+    .argument('<KIND/NAME>')
+    .addOption(lockTimeoutOption())
+    .addOption(stateOption())
+    .action(async (address: string, options) => (await import('./commands/state.js')).stateRmCommand(address, options, io));
+  state
+    .command('resolve')
+    .description('settle a pending sampling create: the package id you found, or --not-created')
+    .argument('<KIND/NAME>')
+    .option('--sampling-package-id <n>', 'the package the create made')
+    .option('--not-created', 'the create did not happen; the next apply sends it')
+    .addOption(lockTimeoutOption())
+    .addOption(stateOption())
+    .action(async (address: string, options) => (await import('./commands/state.js')).stateResolveCommand(address, options, io));
+  state
+    .command('unlock')
+    .description('remove the state lock of a run that died (use with care)')
+    .addOption(stateOption())
+    .action(async (options) => (await import('./commands/state.js')).stateUnlockCommand(options, io));
 
   program
     .command('simulator')
@@ -87,8 +164,10 @@ function buildProgram(io: Io): Command {
       await simulatorCommand(options, io);
     });
 
-  for (const command of program.commands) {
+  const configure = (command: Command): void => {
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError('(run with --help for usage)');
-  }
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }

@@ -20,7 +20,3 @@ function parseSizeOption(text: string | undefined): number {
   }
   return bytes;
 }
-
-export function pluralise(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}

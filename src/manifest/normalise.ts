@@ -16,15 +16,13 @@ export function deriveAnnotationRequestId(campaignId: string, name: string): str
 }
 
 export function annotationRequestBody(name: string, spec: AnnotationRequestSpec): AnnotationRequestBody {
-  return {
-    ...spec,
-    annotationRequestId: spec.annotationRequestId ?? deriveAnnotationRequestId(spec.campaignId, name),
-  };
+  const { annotationRequestId, ...rest } = spec;
+  return { annotationRequestId: annotationRequestId ?? deriveAnnotationRequestId(spec.campaignId, name), ...rest };
 }
 
 export function samplingBody(spec: SamplingPlanSpec, annotationRequestId: string): SamplingBody {
   const { annotationRequestRef: _ref, annotationRequestId: _id, subCondition, ...rest } = spec;
-  const body: SamplingBody = { ...rest, annotationRequestId } as SamplingBody;
+  const body: SamplingBody = { annotationRequestId, ...rest } as SamplingBody;
   if (spec.sampleType !== undefined) body.sampleType = enumNumber('sampleType', spec.sampleType);
   if (spec.interceptionMode !== undefined) body.interceptionMode = enumNumber('interceptionMode', spec.interceptionMode);
   if (subCondition !== undefined) {

@@ -2,7 +2,8 @@ import { formatDiagnostic, formatGithubAnnotation } from '../../manifest/diagnos
 import { loadManifests } from '../../manifest/load.js';
 import type { Io } from '../io.js';
 import { ExitCode } from '../io.js';
-import { pluralise, type ManifestOptions, loadOptions } from '../options.js';
+import { pluralise } from '../../text.js';
+import { type ManifestOptions, loadOptions } from '../options.js';
 
 export interface ValidateOptions extends ManifestOptions {
   format: 'text' | 'json';

@@ -1,0 +1,13 @@
+/** One line per result, shared by the reporters and the final summary. */
+import type { ResourceResult } from '../types.js';
+
+export function describeResult(r: ResourceResult): string {
+  const ids = [
+    r.samplingPackageId !== undefined ? `samplingPackageId ${r.samplingPackageId}` : undefined,
+    r.code !== undefined && r.outcome !== 'created' ? `code ${r.code}` : undefined,
+    r.requestId ? `requestId ${r.requestId}` : undefined,
+  ].filter(Boolean);
+  const detail = ids.length > 0 ? ` (${ids.join(', ')})` : '';
+  const message = r.message && r.outcome !== 'created' ? `: ${r.message}` : '';
+  return `${r.address} ${r.outcome}${message}${detail}`;
+}

@@ -1,0 +1,45 @@
+import { resolveEndpoint } from '../../api/config.js';
+import { savePlan } from '../../plan/plan-file.js';
+import { renderPlanJson } from '../../plan/render-json.js';
+import { renderPlanMarkdown } from '../../plan/render-markdown.js';
+import { renderPlanText } from '../../plan/render-text.js';
+import { appendStepSummary, checkTargets, loadResources, manifestsDigest, openStateStore, planAgainst, type StateOptions } from '../context.js';
+import { ExitCode, type Io } from '../io.js';
+import type { ManifestOptions } from '../options.js';
+import { VERSION } from '../version.js';
+
+export interface PlanOptions extends ManifestOptions, StateOptions {
+  out?: string;
+  format: 'text' | 'json' | 'markdown';
+  detailedExitcode?: boolean;
+  target: string[];
+  endpoint?: string;
+  insecure?: boolean;
+}
+
+export async function planCommand(paths: string[], options: PlanOptions, io: Io): Promise<void> {
+  const resources = await loadResources(paths, options, io);
+  const store = openStateStore(options, io);
+  const state = await store.read();
+  const targets = checkTargets(options.target, resources, state);
+  const plan = await planAgainst(resources, state, store, targets);
+
+  const render = { text: renderPlanText, json: renderPlanJson, markdown: renderPlanMarkdown }[options.format];
+  io.stdout(render(plan));
+  await appendStepSummary(io, renderPlanMarkdown(plan));
+
+  if (options.out) {
+    // The endpoint is recorded when known, so a plan is not applied to another platform by accident.
+    let endpoint: string | null = null;
+    try {
+      endpoint = resolveEndpoint(options, io.env);
+    } catch {
+      endpoint = null;
+    }
+    await savePlan(options.out, plan, { rosettaVersion: VERSION, endpoint, manifestsDigest: manifestsDigest(resources) });
+    if (options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
+  }
+
+  if (plan.summary.conflict > 0) throw new ExitCode(1);
+  if (options.detailedExitcode && plan.summary.create > 0) throw new ExitCode(2);
+}

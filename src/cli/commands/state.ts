@@ -1,0 +1,110 @@
+/** rosetta state list|show|rm|resolve|unlock: read and edit state without touching the API. */
+import { RosettaError } from '../../errors.js';
+import { describeHolder } from '../../state/lock.js';
+import { StateSession } from '../../state/session.js';
+import type { StateStore } from '../../state/store.js';
+import type { ResourceRecord } from '../../state/types.js';
+import { openStateStore, parseDuration, type StateOptions } from '../context.js';
+import type { Io } from '../io.js';
+
+export async function stateListCommand(options: StateOptions & { format: 'text' | 'json' }, io: Io): Promise<void> {
+  const store = openStateStore(options, io);
+  const state = await store.read();
+  const entries = Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (options.format === 'json') {
+    io.stdout(`${JSON.stringify({ formatVersion: 1, lineage: state.lineage, serial: state.serial, resources: entries.map(([address, r]) => ({ address, ...r })) }, null, 2)}\n`);
+    return;
+  }
+  if (entries.length === 0) {
+    io.stdout(`No resources in state (${store.location}).\n`);
+    return;
+  }
+  const width = Math.max(...entries.map(([a]) => a.length));
+  for (const [address, record] of entries) io.stdout(`${address.padEnd(width)}  ${statusOf(record)}  ${idOf(record)}\n`);
+}
+
+export async function stateShowCommand(address: string, options: StateOptions, io: Io): Promise<void> {
+  const store = openStateStore(options, io);
+  const record = requireRecord((await store.read()).resources, address, store);
+  const body = await store.getBody(record.digest);
+  io.stdout(`${JSON.stringify({ address, ...record, ...(body === undefined ? {} : { body }) }, null, 2)}\n`);
+}
+
+export async function stateRmCommand(address: string, options: StateOptions & { lockTimeout: string }, io: Io): Promise<void> {
+  await withLockedState(options, io, `rosetta state rm ${address}`, async (session, store) => {
+    const record = requireRecord(session.current.resources, address, store);
+    await session.remove(address);
+    io.stdout(`Removed ${address} from state. Nothing was sent to the API; the ${record.kind === 'SamplingPlan' ? 'sampling package' : 'annotation request'} still exists on the platform${record.status === 'pending' ? ' (if it was created)' : ''}.\n`);
+  });
+}
+
+export async function stateResolveCommand(
+  address: string,
+  options: StateOptions & { lockTimeout: string; samplingPackageId?: string; notCreated?: boolean },
+  io: Io,
+): Promise<void> {
+  if ((options.samplingPackageId === undefined) === !options.notCreated) {
+    throw new RosettaError('ROS_USAGE', 'give exactly one of --sampling-package-id N and --not-created');
+  }
+  const packageId = options.samplingPackageId === undefined ? undefined : Number(options.samplingPackageId);
+  if (packageId !== undefined && (!Number.isSafeInteger(packageId) || packageId < 0)) {
+    throw new RosettaError('ROS_USAGE', `--sampling-package-id: expected a package id (an integer), found ${JSON.stringify(options.samplingPackageId)}`);
+  }
+  await withLockedState(options, io, `rosetta state resolve ${address}`, async (session, store) => {
+    const record = requireRecord(session.current.resources, address, store);
+    if (record.status !== 'pending') throw new RosettaError('ROS_USAGE', `${address} is not pending (it is ${statusOf(record)}); nothing to resolve`);
+    if (packageId === undefined) {
+      await session.remove(address);
+      io.stdout(`Cleared the pending create of ${address}. The next apply will create it.\n`);
+      return;
+    }
+    await session.put(address, {
+      kind: 'SamplingPlan',
+      name: record.name,
+      status: 'applied',
+      outcome: 'resolved',
+      digest: record.digest,
+      annotationRequestId: record.annotationRequestId,
+      samplingPackageId: packageId,
+      appliedAt: new Date().toISOString(),
+    });
+    io.stdout(`Recorded ${address} as sampling package ${packageId}.\n`);
+  });
+}
+
+export async function stateUnlockCommand(options: StateOptions, io: Io): Promise<void> {
+  const store = openStateStore(options, io);
+  const holder = await store.forceUnlock();
+  if (!holder) {
+    io.stdout('The state was not locked.\n');
+    return;
+  }
+  io.stderr(`warning: removed the lock held by ${describeHolder(holder)}. If that run is still going, two runs may now write the same state.\n`);
+  io.stdout('Unlocked.\n');
+}
+
+async function withLockedState(options: StateOptions & { lockTimeout: string }, io: Io, command: string, work: (session: StateSession, store: StateStore) => Promise<void>): Promise<void> {
+  const store = openStateStore(options, io);
+  const lock = await store.lock({ command, timeoutMs: parseDuration('--lock-timeout', options.lockTimeout), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+  try {
+    await work(new StateSession(store, await store.read()), store);
+  } finally {
+    await lock.release();
+  }
+}
+
+function requireRecord(resources: Record<string, ResourceRecord>, address: string, store: StateStore): ResourceRecord {
+  const record = resources[address];
+  if (!record) throw new RosettaError('ROS_STATE_NOT_FOUND', `${address} is not in the state (${store.location})`, { hint: 'rosetta state list shows what is' });
+  return record;
+}
+
+function statusOf(record: ResourceRecord): string {
+  return record.status === 'pending' ? 'pending' : record.outcome;
+}
+
+function idOf(record: ResourceRecord): string {
+  if (record.kind === 'AnnotationRequest') return `annotationRequestId=${record.annotationRequestId}`;
+  if (record.status === 'pending') return `annotationRequestId=${record.annotationRequestId} (package unknown)`;
+  return `samplingPackageId=${record.samplingPackageId}`;
+}

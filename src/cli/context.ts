@@ -1,0 +1,81 @@
+/** Pieces the plan, apply and state commands share: state location, manifests, planning. */
+import { appendFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { RosettaError } from '../errors.js';
+import { formatDiagnostic } from '../manifest/diagnostics.js';
+import { loadManifests } from '../manifest/load.js';
+import type { Resource } from '../manifest/types.js';
+import { plan as makePlan } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { bodyDigest, canonicalJson } from '../state/digest.js';
+import { FileStateStore, type StateStore } from '../state/store.js';
+import type { State } from '../state/types.js';
+import { pluralise } from '../text.js';
+import { ExitCode, type Io } from './io.js';
+import { loadOptions, type ManifestOptions } from './options.js';
+
+export interface StateOptions {
+  state?: string;
+}
+
+/** --state, else ROSETTA_STATE, else .rosetta/state.json under the working directory. */
+export function openStateStore(options: StateOptions, io: Io): StateStore {
+  const path = options.state ?? io.env.ROSETTA_STATE ?? '.rosetta/state.json';
+  return new FileStateStore(resolve(io.cwd, path));
+}
+
+/** Valid resources, or the diagnostics printed (to stderr) and exit 1. */
+export async function loadResources(paths: string[], options: ManifestOptions, io: Io): Promise<Resource[]> {
+  const { resources, diagnostics } = await loadManifests(paths, loadOptions(options, io));
+  if (diagnostics.length > 0) {
+    for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    io.stderr(`\n${pluralise(diagnostics.length, 'error')} in the manifests; nothing was planned. Run rosetta validate for details.\n`);
+    throw new ExitCode(1);
+  }
+  return resources;
+}
+
+/** Checks --target values: KIND/NAME, naming something in the manifests or the state. */
+export function checkTargets(targets: readonly string[], resources: readonly Resource[], state: State): string[] {
+  const known = new Set([...resources.map((r) => r.address), ...Object.keys(state.resources)]);
+  for (const target of targets) {
+    if (!/^(AnnotationRequest|SamplingPlan)\/[a-z0-9-]+$/.test(target)) {
+      throw new RosettaError('ROS_USAGE', `--target ${JSON.stringify(target)}: expected KIND/NAME, e.g. SamplingPlan/helix-3d-qa`);
+    }
+    if (!known.has(target)) throw new RosettaError('ROS_USAGE', `--target ${target}: no such resource in the manifests or the state`);
+  }
+  return [...targets];
+}
+
+/** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
+export async function planAgainst(resources: readonly Resource[], state: State, store: StateStore, targets: readonly string[]): Promise<Plan> {
+  const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
+  const appliedBodies = new Map<string, unknown>();
+  for (const r of resources) {
+    const record = state.resources[r.address];
+    if (record && record.status === 'applied' && record.digest !== digests.get(r.address)) {
+      const body = await store.getBody(record.digest);
+      if (body !== undefined) appliedBodies.set(record.digest, body);
+    }
+  }
+  return makePlan(resources, state, { targets, appliedBodies, digests });
+}
+
+/** One digest over every manifest's address and body, recorded in saved plans. */
+export function manifestsDigest(resources: readonly Resource[]): string {
+  return bodyDigest(canonicalJson(resources.map((r) => [r.address, r.body])));
+}
+
+/** GitHub Actions job summary: append when the runner provides the file. */
+export async function appendStepSummary(io: Io, markdown: string): Promise<void> {
+  const file = io.env.GITHUB_STEP_SUMMARY;
+  if (file) await appendFile(file, `${markdown}\n`);
+}
+
+/** "30s", "5m", "1h", "250ms", "0" → milliseconds. */
+export function parseDuration(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new RosettaError('ROS_USAGE', `${flag}: expected a duration like 30s or 5m, found ${JSON.stringify(text)}`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * factor);
+}

@@ -1,0 +1,77 @@
+/**
+ * plan(resources, state) → Plan. Pure and deterministic: no clock, no network,
+ * no file system, inputs never mutated. Ordered: annotation requests before the
+ * sampling plans that need them, then by name.
+ */
+import type { Resource } from '../manifest/types.js';
+import { bodyDigest } from '../state/digest.js';
+import type { State } from '../state/types.js';
+import { fieldChanges } from './field-diff.js';
+import { summarise, type Change, type Plan } from './types.js';
+
+export interface PlanOptions {
+  /** Narrow to these addresses and what they depend on. */
+  targets?: readonly string[];
+  /** Applied bodies by digest, for field-level conflict diffs (missing ones give digest-only conflicts). */
+  appliedBodies?: ReadonlyMap<string, unknown>;
+  /** Precomputed digests by address (the caller may have them already). */
+  digests?: ReadonlyMap<string, string>;
+}
+
+export function plan(resources: readonly Resource[], state: State, options: PlanOptions = {}): Plan {
+  const selected = select(resources, options.targets);
+  const changes: Change[] = [];
+  const wanted = new Set(resources.map((r) => r.address));
+
+  for (const resource of selected) {
+    const digest = options.digests?.get(resource.address) ?? bodyDigest(resource.body);
+    const record = state.resources[resource.address];
+    const base = { kind: resource.kind, name: resource.name, address: resource.address };
+    if (!record) {
+      changes.push(
+        resource.kind === 'AnnotationRequest'
+          ? { ...base, kind: 'AnnotationRequest', action: 'create', body: resource.body, digest, retrySafe: true }
+          : { ...base, kind: 'SamplingPlan', action: 'create', body: resource.body, digest, retrySafe: false, ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}) },
+      );
+    } else if (record.status === 'pending') {
+      changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.reason ? { reason: record.reason } : {}) });
+    } else if (record.digest === digest) {
+      changes.push({ ...base, action: 'noop', digest });
+    } else {
+      const applied = options.appliedBodies?.get(record.digest);
+      const fields = isObject(applied) ? fieldChanges(applied, resource.body as unknown as Record<string, unknown>) : [];
+      changes.push({ ...base, action: 'conflict', fields, appliedDigest: record.digest, digest });
+    }
+  }
+
+  if (!options.targets || options.targets.length === 0) {
+    for (const [address, record] of Object.entries(state.resources)) {
+      if (!wanted.has(address)) changes.push({ kind: record.kind, name: record.name, address, action: 'orphan', record });
+    }
+  }
+
+  changes.sort(byOrder);
+  return {
+    changes,
+    summary: summarise(changes),
+    state: { lineage: state.lineage, serial: state.serial },
+    ...(options.targets && options.targets.length > 0 ? { targets: [...options.targets].sort() } : {}),
+  };
+}
+
+/** Targets plus the annotation requests their sampling plans need. */
+function select(resources: readonly Resource[], targets: readonly string[] | undefined): readonly Resource[] {
+  if (!targets || targets.length === 0) return resources;
+  const chosen = new Set(targets);
+  for (const r of resources) if (chosen.has(r.address) && r.kind === 'SamplingPlan' && r.dependsOn) chosen.add(r.dependsOn);
+  return resources.filter((r) => chosen.has(r.address));
+}
+
+function byOrder(a: Change, b: Change): number {
+  const rank = (c: Change) => (c.kind === 'AnnotationRequest' ? 0 : 1);
+  return rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,71 @@
+/** Pieces shared by the text and markdown renderers. */
+import { pluralise } from '../text.js';
+import { SHOWN_ENTRIES, short } from './field-diff.js';
+import { assertNever, type Change, type Summary } from './types.js';
+
+export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', orphan: '-' };
+
+/** One line saying what happens to a resource and why. */
+export function headline(change: Change): string {
+  switch (change.action) {
+    case 'create':
+      return change.kind === 'AnnotationRequest'
+        ? `will be created (retry-safe: the id ${change.body.annotationRequestId} is ours)`
+        : `will be created at most once (no client id: never resent automatically)${change.dependsOn ? ` after ${change.dependsOn}` : ''}`;
+    case 'noop':
+      return 'is up to date';
+    case 'conflict':
+      return `was applied with a different spec; the API cannot update it${change.fields.length > 0 ? ` (changed: ${change.fields.map((f) => f.field).join(', ')})` : ''}`;
+    case 'pending':
+      return `has a sampling create sent at ${change.startedAt} whose outcome is unknown; nothing will be sent${change.reason ? ` (${change.reason})` : ''}`;
+    case 'orphan':
+      return 'is in state but no longer in the manifests; the API cannot delete it, nothing will be sent';
+    default:
+      return assertNever(change);
+  }
+}
+
+/** What the user can do about a change that needs them, if anything. */
+export function advice(change: Change): string | undefined {
+  switch (change.action) {
+    case 'conflict':
+      return `to create a new one, give it a new metadata.name; to stop tracking the applied one: rosetta state rm ${change.address}`;
+    case 'pending':
+      return `find the package on the platform, then: rosetta state resolve ${change.address} --sampling-package-id <id>, or if it was not created: --not-created`;
+    case 'orphan':
+      return `to stop tracking it: rosetta state rm ${change.address}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The body of a create as `field: value` lines; big maps and lists are summarised. */
+export function bodyLines(body: object): string[] {
+  const lines: string[] = [];
+  for (const [field, value] of Object.entries(body)) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.length <= SHOWN_ENTRIES * 2) {
+        lines.push(`${field}:`);
+        for (const [k, v] of entries) lines.push(`  ${k}: ${short(v)}`);
+      } else {
+        lines.push(`${field}: (${entries.length} entries)`);
+        for (const [k, v] of entries.slice(0, SHOWN_ENTRIES)) lines.push(`  ${k}: ${short(v)}`);
+        lines.push(`  … and ${entries.length - SHOWN_ENTRIES} more`);
+      }
+    } else if (Array.isArray(value) && value.length > SHOWN_ENTRIES * 2) {
+      lines.push(`${field}: (${value.length} items) ${short(value.slice(0, SHOWN_ENTRIES))} …`);
+    } else {
+      lines.push(`${field}: ${short(value)}`);
+    }
+  }
+  return lines;
+}
+
+export function summaryLine(summary: Summary): string {
+  const parts = [`${summary.create} to create`, `${summary.noop} unchanged`];
+  if (summary.conflict) parts.push(pluralise(summary.conflict, 'conflict'));
+  if (summary.pending) parts.push(`${summary.pending} pending`);
+  if (summary.orphan) parts.push(pluralise(summary.orphan, 'orphan'));
+  return `Plan: ${parts.join(', ')}.`;
+}

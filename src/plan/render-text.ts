@@ -1,0 +1,28 @@
+/** The plan for a terminal: Terraform-like symbols, deterministic, no timestamps of its own. */
+import { advice, bodyLines, headline, summaryLine, SYMBOLS } from './render-common.js';
+import type { Plan } from './types.js';
+
+export function renderPlanText(plan: Plan): string {
+  const shown = plan.changes.filter((c) => c.action !== 'noop');
+  if (shown.length === 0) {
+    return `No changes. ${plan.summary.noop} resources are up to date.\n`;
+  }
+  const out: string[] = ['rosetta will perform these actions:', ''];
+  for (const change of shown) {
+    out.push(`  ${SYMBOLS[change.action]} ${change.address} ${headline(change)}`);
+    if (change.action === 'create') for (const line of bodyLines(change.body)) out.push(`      ${line}`);
+    if (change.action === 'conflict') {
+      for (const field of change.fields) {
+        out.push(`      ~ ${field.field}`);
+        for (const line of field.lines) out.push(`          ${line}`);
+      }
+      if (change.fields.length === 0) out.push(`      (the applied body is not available; digests ${change.appliedDigest.slice(0, 19)}… → ${change.digest.slice(0, 19)}…)`);
+    }
+    const hint = advice(change);
+    if (hint) out.push(`      → ${hint}`);
+    out.push('');
+  }
+  out.push(summaryLine(plan.summary));
+  if (plan.summary.conflict > 0) out.push('Conflicts must be resolved before apply: the API has no update.');
+  return `${out.join('\n')}\n`;
+}

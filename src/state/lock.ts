@@ -1,0 +1,108 @@
+/**
+ * The state lock: a file created atomically (O_EXCL) that names its holder.
+ *
+ * Not proper-lockfile: its mtime-heartbeat model cannot say who holds a lock,
+ * and a run killed with -9 would block the next one for the stale period. Here
+ * the lock file holds pid, host, user, command and CI run; a lock whose holder
+ * is a dead process on this same host is taken over with a warning, and any
+ * other lock is broken only by `rosetta state unlock`.
+ */
+import { randomUUID } from 'node:crypto';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { RosettaError } from '../errors.js';
+import type { LockHolder } from './types.js';
+
+export interface LockOptions {
+  command: string;
+  /** How long to wait for a held lock before failing. @default 0 (fail fast) */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  onWarning?: (message: string) => void;
+}
+
+export interface HeldLock {
+  holder: LockHolder;
+  release(): Promise<void>;
+}
+
+export async function acquireLock(lockPath: string, options: LockOptions): Promise<HeldLock> {
+  const holder = describeSelf(options.command, options.env ?? process.env);
+  const deadline = Date.now() + (options.timeoutMs ?? 0);
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx');
+      try {
+        await handle.writeFile(`${JSON.stringify(holder, null, 2)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      return { holder, release: () => releaseLock(lockPath, holder.id) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const current = await readHolder(lockPath);
+    if (current && current.host === holder.host && !isAlive(current.pid)) {
+      options.onWarning?.(`taking over the state lock of ${describeHolder(current)}: that process is no longer running`);
+      await unlink(lockPath).catch(() => undefined);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new RosettaError('ROS_STATE_LOCKED', `the state is locked by ${current ? describeHolder(current) : 'another run (holder unknown)'}`, {
+        hint: `wait for it to finish, retry with --lock-timeout 5m, or if it is dead: rosetta state unlock`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, deadline - Date.now()))));
+  }
+}
+
+/** Removes the lock whoever holds it; returns the holder it removed. */
+export async function forceUnlock(lockPath: string): Promise<LockHolder | undefined> {
+  const current = await readHolder(lockPath);
+  await unlink(lockPath).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  return current;
+}
+
+export async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
+  try {
+    return JSON.parse(await readFile(lockPath, 'utf8')) as LockHolder;
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeHolder(h: LockHolder): string {
+  return `pid ${h.pid} on ${h.host} (user ${h.user}, \`${h.command}\`, since ${h.startedAt}${h.ci ? `, ${h.ci}` : ''})`;
+}
+
+async function releaseLock(lockPath: string, id: string): Promise<void> {
+  const current = await readHolder(lockPath);
+  if (current?.id === id) await unlink(lockPath).catch(() => undefined);
+}
+
+function describeSelf(command: string, env: NodeJS.ProcessEnv): LockHolder {
+  let user = env.USER ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): keep $USER
+  }
+  const ci = env.GITHUB_RUN_ID
+    ? `GitHub run ${env.GITHUB_RUN_ID}${env.GITHUB_SHA ? ` at ${env.GITHUB_SHA.slice(0, 12)}` : ''}`
+    : env.CI_PIPELINE_ID
+      ? `GitLab pipeline ${env.CI_PIPELINE_ID}${env.CI_COMMIT_SHORT_SHA ? ` at ${env.CI_COMMIT_SHORT_SHA}` : ''}`
+      : undefined;
+  return { id: randomUUID(), pid: process.pid, host: hostname(), user, command, startedAt: new Date().toISOString(), ...(ci ? { ci } : {}) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

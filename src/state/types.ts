@@ -1,0 +1,77 @@
+/**
+ * The state format. State is the only record that a sampling package exists
+ * (the API cannot list them), so it is versioned, written atomically after every
+ * create, and never holds a secret.
+ */
+import type { Kind } from '../manifest/types.js';
+
+export const STATE_VERSION = 1;
+
+interface RecordBase {
+  kind: Kind;
+  name: string;
+  /** sha256 of the canonical JSON of the body that was (or is being) sent. */
+  digest: string;
+}
+
+export interface AppliedAnnotationRequest extends RecordBase {
+  kind: 'AnnotationRequest';
+  status: 'applied';
+  outcome: 'created' | 'adopted';
+  annotationRequestId: string;
+  requestId?: string;
+  /** Business code of the answer: 2000, 53004 or 53005. */
+  code?: number;
+  appliedAt: string;
+}
+
+export interface AppliedSamplingPlan extends RecordBase {
+  kind: 'SamplingPlan';
+  status: 'applied';
+  /** `resolved`: the user recorded the package id after an unknown outcome. */
+  outcome: 'created' | 'resolved';
+  annotationRequestId: string;
+  samplingPackageId: number;
+  sceneIdList?: string[];
+  requestId?: string;
+  appliedAt: string;
+}
+
+/** Written before a sampling create is sent; replaced by the answer. Never resent automatically. */
+export interface PendingSamplingPlan extends RecordBase {
+  kind: 'SamplingPlan';
+  status: 'pending';
+  annotationRequestId: string;
+  startedAt: string;
+  /** Why the outcome is unknown, once known to be unknown. */
+  reason?: string;
+}
+
+export type ResourceRecord = AppliedAnnotationRequest | AppliedSamplingPlan | PendingSamplingPlan;
+
+export interface State {
+  version: typeof STATE_VERSION;
+  /** Set once when the state is first written; null before that. */
+  lineage: string | null;
+  /** Bumped on every change. */
+  serial: number;
+  /** Saved plans already applied to this state (newest last, a few kept). */
+  appliedPlans: string[];
+  /** By address (KIND/NAME). */
+  resources: Record<string, ResourceRecord>;
+}
+
+export function emptyState(): State {
+  return { version: STATE_VERSION, lineage: null, serial: 0, appliedPlans: [], resources: {} };
+}
+
+/** Who holds the lock, for the message the second run prints. */
+export interface LockHolder {
+  id: string;
+  pid: number;
+  host: string;
+  user: string;
+  command: string;
+  startedAt: string;
+  ci?: string;
+}
