@@ -1,0 +1,63 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan } from '../helpers/e2e.js';
+import { tempDir } from '../helpers/files.js';
+import { simulator } from '../helpers/sim.js';
+
+const MANIFESTS = { 'm.yaml': `${annotationRequest('ar')}---\n${samplingPlan('qa', 'ar')}` };
+
+describe('saved plans', () => {
+  it('are applied exactly once, exactly as saved', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    const plan = await rosetta(sim, dir, ['plan', '--out', 'plan.json']);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('Saved the plan to plan.json.');
+    const saved = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved).toMatchObject({ formatVersion: 1, type: 'rosetta-plan', endpoint: sim.url, plan: { state: { lineage: null, serial: 0 } } });
+
+    // The manifests change after the plan was saved: the saved plan still applies as saved.
+    writeFileSync(join(dir, 'm.yaml'), annotationRequest('ar'));
+    const apply = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
+    expect(apply.code).toBe(0);
+    expect(sim.platform.listSamplingPackages()).toHaveLength(1);
+
+    const again = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('rosetta: error: the plan plan.json was applied already');
+    expect(sim.received['annotation-request']).toBe(1);
+  });
+
+  it('are refused when the state changed since', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    expect((await rosetta(sim, dir, ['plan', '--out', 'plan.json'])).code).toBe(0);
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve', '--target', 'AnnotationRequest/ar'])).code).toBe(0);
+    const stale = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('rosetta: error: the state changed since the plan plan.json was made (serial 0 → 1)');
+    expect(sim.received.sampling).toBe(0);
+  });
+
+  it('are refused for another endpoint, and must not be mixed with paths', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const other = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    expect((await rosetta(sim, dir, ['plan', '--out', 'plan.json'])).code).toBe(0);
+    const wrong = await rosetta(other, dir, ['apply', '--plan', 'plan.json']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`was made for ${sim.url}, not ${other.url}`);
+    const mixed = await rosetta(sim, dir, ['apply', '--plan', 'plan.json', 'm.yaml']);
+    expect(mixed.stderr).toContain('--plan applies a saved plan exactly');
+  });
+
+  it('apply refuses to run without a terminal unless approved', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    const apply = await rosetta(sim, dir, ['apply']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('rosetta: error: apply needs confirmation, and there is no terminal to ask');
+    expect(sim.received['annotation-request']).toBe(0);
+  });
+});

@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan/plan.js';
+import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/plan/render-markdown.js';
+import { renderPlanText } from '../../src/plan/render-text.js';
+import { planJson } from '../../src/plan/render-json.js';
+import { bodyDigest } from '../../src/state/digest.js';
+import { emptyState, type State } from '../../src/state/types.js';
+import { requestResource, samplingResource } from '../helpers/resources.js';
+
+function appliedState(resources: ReturnType<typeof requestResource | typeof samplingResource>[]): State {
+  const state = emptyState();
+  state.lineage = 'l-1';
+  state.serial = 7;
+  for (const r of resources) {
+    state.resources[r.address] =
+      r.kind === 'AnnotationRequest'
+        ? { kind: r.kind, name: r.name, status: 'applied', outcome: 'created', digest: bodyDigest(r.body), annotationRequestId: r.body.annotationRequestId, appliedAt: 't' }
+        : { kind: r.kind, name: r.name, status: 'applied', outcome: 'created', digest: bodyDigest(r.body), annotationRequestId: r.body.annotationRequestId, samplingPackageId: 1, appliedAt: 't' };
+  }
+  return state;
+}
+
+describe('plan', () => {
+  it('creates everything against an empty state, requests before sampling plans', () => {
+    const p = plan([samplingResource('a-qa', 'z'), requestResource('z'), requestResource('a')], emptyState());
+    expect(p.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create AnnotationRequest/a', 'create AnnotationRequest/z', 'create SamplingPlan/a-qa']);
+    expect(p.changes.map((c) => c.action === 'create' && c.retrySafe)).toEqual([true, true, false]);
+    expect(p.summary).toEqual({ create: 3, noop: 0, conflict: 0, pending: 0, orphan: 0 });
+    expect(p.state).toEqual({ lineage: null, serial: 0 });
+  });
+
+  it('is a no-op right after apply, and never mutates its inputs', () => {
+    const resources = [requestResource('a'), samplingResource('a-qa', 'a')];
+    const state = appliedState(resources);
+    const before = JSON.stringify({ resources, state });
+    const p = plan(resources, state);
+    expect(p.summary).toMatchObject({ create: 0, noop: 2 });
+    expect(JSON.stringify({ resources, state })).toBe(before);
+  });
+
+  it('reports a changed applied resource as a conflict naming the fields', () => {
+    const old = samplingResource('qa', 'a', { samplingQuantity: 5, subCondition: { taskId: ['t1', 't2'] } });
+    const state = appliedState([old]);
+    const changed = samplingResource('qa', 'a', { samplingQuantity: 6, subCondition: { taskId: ['t1', 't3'] } });
+    const p = plan([changed], state, { appliedBodies: new Map([[bodyDigest(old.body), old.body]]) });
+    const conflict = p.changes[0]!;
+    expect(conflict.action).toBe('conflict');
+    if (conflict.action !== 'conflict') return;
+    expect(conflict.fields).toEqual([
+      { field: 'samplingQuantity', lines: ['- 5', '+ 6'] },
+      { field: 'subCondition', lines: ['0 added, 0 removed, 1 changed (of 1 → 1)', '~ taskId: ["t1","t2"] → ["t1","t3"]'] },
+    ]);
+    const text = renderPlanText(p);
+    expect(text).toContain('! SamplingPlan/qa was applied with a different spec; the API cannot update it (changed: samplingQuantity, subCondition)');
+    expect(text).toContain('→ to create a new one, give it a new metadata.name; to stop tracking the applied one: rosetta state rm SamplingPlan/qa');
+  });
+
+  it('summarises a big map change instead of printing it', () => {
+    const old = requestResource('big', 1000);
+    const changed = requestResource('big', 1010);
+    const p = plan([changed], appliedState([old]), { appliedBodies: new Map([[bodyDigest(old.body), old.body]]) });
+    const change = p.changes[0]!;
+    expect(change.action === 'conflict' && change.fields[0]!.lines).toEqual([
+      '10 added, 0 removed, 0 changed (of 1000 → 1010)',
+      '+ big-s1000: "gs://b/big/1000.yaml"',
+      '+ big-s1001: "gs://b/big/1001.yaml"',
+      '+ big-s1002: "gs://b/big/1002.yaml"',
+      '+ big-s1003: "gs://b/big/1003.yaml"',
+      '+ big-s1004: "gs://b/big/1004.yaml"',
+      '… and 5 more',
+    ]);
+  });
+
+  it('shows orphans and pending records, sending nothing for them', () => {
+    const state = appliedState([requestResource('gone')]);
+    state.resources['SamplingPlan/p'] = { kind: 'SamplingPlan', name: 'p', status: 'pending', digest: 'sha256:x', annotationRequestId: 'id-a', startedAt: '2026-01-01T00:00:00.000Z' };
+    const p = plan([samplingResource('p', 'a')], state);
+    expect(p.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['orphan AnnotationRequest/gone', 'pending SamplingPlan/p']);
+    const json = planJson(p) as { changes: { action: string }[] };
+    expect(json.changes.map((c) => c.action)).toEqual(['orphan', 'pending']);
+  });
+
+  it('narrows to targets and what they depend on, leaving orphans out', () => {
+    const state = appliedState([requestResource('gone')]);
+    const p = plan([requestResource('a'), requestResource('b'), samplingResource('a-qa', 'a')], state, { targets: ['SamplingPlan/a-qa'] });
+    expect(p.changes.map((c) => c.address)).toEqual(['AnnotationRequest/a', 'SamplingPlan/a-qa']);
+    expect(p.targets).toEqual(['SamplingPlan/a-qa']);
+  });
+
+  it('keeps a 100k-scene plan readable: short text, markdown under the comment limit', () => {
+    const resources = [requestResource('huge', 100_000), ...Array.from({ length: 300 }, (_, i) => samplingResource(`qa-${i}`, 'huge'))];
+    const p = plan(resources, emptyState());
+    const text = renderPlanText(p);
+    expect(text).toContain('sceneIdMap: (100000 entries)');
+    expect(text).toContain('… and 99995 more');
+    const markdown = renderPlanMarkdown(p);
+    expect(markdown.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(markdown).toMatch(/_… \d+ more resources not shown \(comment size limit\)/);
+    expect(markdown).toContain('Plan: 301 to create, 0 unchanged.');
+  });
+
+  it('is deterministic whatever the input order', () => {
+    const resources = [requestResource('a'), requestResource('b'), samplingResource('a-qa', 'a'), samplingResource('b-qa', 'b')];
+    fc.assert(
+      fc.property(fc.shuffledSubarray(resources, { minLength: resources.length }), (shuffled) => {
+        expect(renderPlanText(plan(shuffled, emptyState()))).toBe(renderPlanText(plan(resources, emptyState())));
+      }),
+    );
+  });
+});

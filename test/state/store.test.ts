@@ -1,0 +1,118 @@
+// One suite for every StateStore implementation (only the file store today).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StateSession } from '../../src/state/session.js';
+import { FileStateStore, type StateStore } from '../../src/state/store.js';
+import { tempDir } from '../helpers/files.js';
+
+const stores: [string, () => { store: StateStore; dir: string }][] = [
+  ['file', () => {
+    const dir = tempDir();
+    return { store: new FileStateStore(join(dir, 'nested/state.json')), dir };
+  }],
+];
+
+const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });
+
+describe.each(stores)('%s state store', (_name, make) => {
+  it('reads an empty state before the first write', async () => {
+    const { store } = make();
+    expect(await store.read()).toEqual({ version: 1, lineage: null, serial: 0, appliedPlans: [], resources: {} });
+  });
+
+  it('sets the lineage once and bumps the serial on every change', async () => {
+    const { store } = make();
+    const session = new StateSession(store, await store.read());
+    await session.put('AnnotationRequest/a', record('a'));
+    const first = await store.read();
+    expect(first.serial).toBe(1);
+    expect(first.lineage).toMatch(/^[0-9a-f-]{36}$/);
+    await Promise.all([session.put('AnnotationRequest/b', record('b')), session.put('AnnotationRequest/c', record('c')), session.remove('AnnotationRequest/a')]);
+    const second = await store.read();
+    expect(second.serial).toBe(4);
+    expect(second.lineage).toBe(first.lineage);
+    expect(Object.keys(second.resources)).toEqual(['AnnotationRequest/b', 'AnnotationRequest/c']);
+  });
+
+  it('keeps bodies by digest', async () => {
+    const { store } = make();
+    await store.putBody('sha256:abc', { x: 1 });
+    await store.putBody('sha256:abc', { x: 1 });
+    expect(await store.getBody('sha256:abc')).toEqual({ x: 1 });
+    expect(await store.getBody('sha256:missing')).toBeUndefined();
+  });
+
+  it('locks: a second holder fails fast, naming the first', async () => {
+    const { store } = make();
+    const held = await store.lock({ command: 'rosetta apply', env: { GITHUB_RUN_ID: '99' } });
+    const started = Date.now();
+    await expect(store.lock({ command: 'rosetta apply' })).rejects.toMatchObject({
+      code: 'ROS_STATE_LOCKED',
+      message: expect.stringMatching(new RegExp(`^the state is locked by pid ${process.pid} on .+ \\(user .+, \`rosetta apply\`, since .+, GitHub run 99\\)$`)),
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await held.release();
+    const again = await store.lock({ command: 'x' });
+    await again.release();
+  });
+
+  it('waits for the lock with a timeout', async () => {
+    const { store } = make();
+    const held = await store.lock({ command: 'first' });
+    setTimeout(() => void held.release(), 200);
+    const second = await store.lock({ command: 'second', timeoutMs: 5000 });
+    await second.release();
+  });
+
+  it('force-unlocks and reports the holder it removed', async () => {
+    const { store } = make();
+    await store.lock({ command: 'stuck' });
+    expect(await store.forceUnlock()).toMatchObject({ command: 'stuck', pid: process.pid });
+    expect(await store.forceUnlock()).toBeUndefined();
+  });
+});
+
+describe('file state store', () => {
+  it('keeps the previous state as a backup and writes deterministic, sorted JSON', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'state.json');
+    const store = new FileStateStore(path);
+    const session = new StateSession(store, await store.read());
+    await session.put('AnnotationRequest/z', record('z'));
+    const firstText = readFileSync(path, 'utf8');
+    await session.put('AnnotationRequest/a', record('a'));
+    expect(readFileSync(`${path}.backup`, 'utf8')).toBe(firstText);
+    const text = readFileSync(path, 'utf8');
+    expect(text.indexOf('AnnotationRequest/a')).toBeLessThan(text.indexOf('AnnotationRequest/z'));
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('reports a corrupt state with the backup to look at', async () => {
+    const dir = tempDir({ 'state.json': '{"version": 1, "resources": {' });
+    await expect(new FileStateStore(join(dir, 'state.json')).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', hint: expect.stringContaining('state.json.backup') });
+  });
+
+  it('refuses a state written by a newer rosetta', async () => {
+    const dir = tempDir({ 'state.json': '{"version": 9, "resources": {}}' });
+    await expect(new FileStateStore(join(dir, 'state.json')).read()).rejects.toThrow('written by a newer rosetta (state version 9; this one reads 1)');
+  });
+
+  it('takes over the lock of a dead process on this host, with a warning', async () => {
+    const dir = tempDir();
+    const store = new FileStateStore(join(dir, 'state.json'));
+    // The pid of a real process that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)']);
+    const pid = Number(dead.stdout.toString().trim());
+    const held = await store.lock({ command: 'rosetta apply' });
+    const holder = JSON.parse(readFileSync(join(dir, 'state.json.lock'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'state.json.lock'), JSON.stringify({ ...holder, pid, id: 'dead-one' }));
+    const warnings: string[] = [];
+    const mine = await store.lock({ command: 'rosetta apply', onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^taking over the state lock of pid ${pid} on .*: that process is no longer running$`))]);
+    await mine.release();
+    await held.release();
+    expect(existsSync(join(dir, 'state.json.lock'))).toBe(false);
+  });
+});
