@@ -18,7 +18,8 @@ const PER_BATCH = 4;
 describe('guarantee 5: kill -9 at any moment', () => {
   it(`survives ${KILLS} SIGKILLs mid-apply without losing or duplicating anything`, { timeout: 240_000 }, async () => {
     const random = seededRandom(20261123);
-    const sim = await simulator({ credentials: [E2E_CREDENTIALS], faults: { latencyMs: [5, 60] } });
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], faults: { latencyMs: [20, 80] } });
+    const totalRequests = () => sim.received['annotation-request'] + sim.received.sampling + sim.received.get;
     const dir = tempDir();
     const env = { ...process.env, CI: 'true', ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: ACCESS, ROSETTA_SECRET_KEY: SECRET };
     let killedMidRun = 0;
@@ -33,9 +34,13 @@ describe('guarantee 5: kill -9 at any moment', () => {
       writeFileSync(join(dir, `batch-${batch}.yaml`), docs.join('---\n'));
 
       const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve', '--concurrency', '3'], { cwd: dir, env, stdio: 'ignore' });
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-      const delay = 250 + random() * 700;
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      let running = true;
+      const exited = new Promise<void>((resolve) => child.on('exit', () => ((running = false), resolve())));
+      // Wait until this run has reached the API, then kill it at a random moment of its work
+      // (start-up time varies too much between machines for a fixed delay to land mid-apply).
+      const before = totalRequests();
+      while (running && totalRequests() === before) await new Promise((r) => setTimeout(r, 2));
+      const timer = setTimeout(() => child.kill('SIGKILL'), random() * 150);
       await exited;
       clearTimeout(timer);
       if (child.signalCode === 'SIGKILL') killedMidRun++;
@@ -43,7 +48,7 @@ describe('guarantee 5: kill -9 at any moment', () => {
       const statePath = join(dir, '.rosetta/state.json');
       if (existsSync(statePath)) expect(() => JSON.parse(readFileSync(statePath, 'utf8'))).not.toThrow();
     }
-    expect(killedMidRun).toBeGreaterThanOrEqual(KILLS / 2);
+    expect(killedMidRun).toBeGreaterThanOrEqual(KILLS - 3);
 
     // The user settles what is pending, looking on the platform as they would by hand.
     for (const [address, record] of Object.entries(readState(dir).resources)) {
