@@ -19,14 +19,15 @@ export interface Candidate {
 
 export function crossCheck(candidates: readonly Candidate[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const firstSeen = new Map<string, SourcePosition>();
+  // Positions are looked up only when there is something to report: finding one may parse a file again.
+  const firstSeen = new Map<string, () => SourcePosition>();
   const claim = (key: string, candidate: Candidate, path: PathSegment[], rule: string, what: string) => {
-    const here = positionOf(candidate.parsed, path);
     const earlier = firstSeen.get(key);
     if (earlier) {
-      diagnostics.push({ rule, ...here, message: `${what} is already used at ${earlier.file}:${earlier.line}:${earlier.col}`, hint: 'each must be unique across all manifests' });
+      const { file, line, col } = earlier();
+      diagnostics.push({ rule, ...positionOf(candidate.parsed, path), message: `${what} is already used at ${file}:${line}:${col}`, hint: 'each must be unique across all manifests' });
     } else {
-      firstSeen.set(key, here);
+      firstSeen.set(key, () => positionOf(candidate.parsed, path));
     }
   };
 

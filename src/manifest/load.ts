@@ -9,7 +9,6 @@ import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_MAX_FILE_BYTES, findManifestFiles, readSourceFile } from './files.js';
 import { annotationRequestBody, deriveAnnotationRequestId, samplingBody } from './normalise.js';
 import { parseSource } from './parse.js';
-import { positionOf } from './positions.js';
 import { checkRules, isObject } from './rules.js';
 import { checkSchema } from './schema-check.js';
 import { addressOf, type AnnotationRequestSpec, type Kind, type Resource, type SamplingPlanSpec } from './types.js';
@@ -87,7 +86,7 @@ function toResources(candidates: readonly Candidate[]): Resource[] {
     }
   }
   const resources = candidates.map((c): Resource => {
-    const base = { name: c.name, address: addressOf(c.kind as Kind, c.name), source: positionOf(c.parsed, []) };
+    const base = { name: c.name, address: addressOf(c.kind as Kind, c.name), source: c.parsed.start };
     if (c.kind === 'AnnotationRequest') {
       const spec = c.spec as unknown as AnnotationRequestSpec;
       return { ...base, kind: 'AnnotationRequest', body: annotationRequestBody(c.name, spec), idDerived: spec.annotationRequestId === undefined };

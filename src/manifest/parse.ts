@@ -9,21 +9,54 @@
  */
 import { LineCounter, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { fastParse } from './fast-parse.js';
 import type { SourceFile } from './files.js';
+import { locateInDocument, type PathSegment } from './positions.js';
+import type { SourcePosition } from './types.js';
 
 /** How many alias expansions a document may cause (yaml's count, weighted by size). */
 const MAX_ALIAS_COUNT = 100;
 
 export interface ParsedDocument {
   file: string;
-  /** 0-based position of the document in its file. */
-  index: number;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
   value: unknown;
+  /** Where the document's content starts. */
+  start: SourcePosition;
+  /** Where the node at `path` is (see positionOf). */
+  locate(path: readonly PathSegment[], target: 'key' | 'value'): SourcePosition;
 }
 
+/** Files at least this big first try the fast path (see fast-parse.ts). */
+export const FAST_PATH_MIN_BYTES = 256 * 1024;
+
+/**
+ * Documents of a file: from the fast path when the file is big and plain
+ * enough, otherwise from the full parser. Fast documents find their positions
+ * (only needed to report a problem) by parsing the file fully on first use.
+ */
 export function parseSource(source: SourceFile): { documents: ParsedDocument[]; diagnostics: Diagnostic[] } {
+  const fast = source.text.length >= FAST_PATH_MIN_BYTES ? fastParse(source.text) : undefined;
+  if (!fast) return parseSourceFully(source);
+  let full: ParsedDocument[] | undefined;
+  return {
+    diagnostics: [],
+    documents: fast.map(({ value, line }) => {
+      const start = { file: source.display, line, col: 1 };
+      return {
+        file: source.display,
+        value,
+        start,
+        locate: (path, target) => {
+          full ??= parseSourceFully(source).documents;
+          return full.find((d) => d.start.line === line)?.locate(path, target) ?? start;
+        },
+      };
+    }),
+  };
+}
+
+/** The full parser: every YAML error reported, positions for every node. */
+export function parseSourceFully(source: SourceFile): { documents: ParsedDocument[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const documents: ParsedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -44,7 +77,7 @@ export function parseSource(source: SourceFile): { documents: ParsedDocument[]; 
     prettyErrors: false,
   });
   // parseAllDocuments returns an EmptyStream (an array with `empty`) for blank input.
-  parsed.forEach((doc, index) => {
+  parsed.forEach((doc) => {
     const problems = [...doc.errors, ...doc.warnings];
     for (const problem of problems) {
       diagnostics.push({ rule: `yaml.${problem.code.toLowerCase()}`, ...at(problem.pos[0]), message: yamlMessage(problem.code, problem.message) });
@@ -69,7 +102,8 @@ export function parseSource(source: SourceFile): { documents: ParsedDocument[]; 
     }
     // A document that is only `---` or comments is empty, not a manifest.
     if (value === null || value === undefined) return;
-    documents.push({ file: source.display, index, doc, lineCounter, value });
+    const locate = (path: readonly PathSegment[], target: 'key' | 'value') => locateInDocument(doc, lineCounter, source.display, path, target);
+    documents.push({ file: source.display, value, start: locate([], 'value'), locate });
   });
   return { documents, diagnostics };
 }

@@ -2,8 +2,7 @@
  * Maps a path inside a manifest (as ajv's instancePath or a rule names it) back
  * to a line and column in the YAML source.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { ParsedDocument } from './parse.js';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourcePosition } from './types.js';
 
 export type PathSegment = string | number;
@@ -14,12 +13,22 @@ export type PathSegment = string | number;
  * is reported at its key (`spec:` rather than its first child). When the path
  * does not exist (a missing field) the deepest existing node is used.
  */
-export function positionOf(parsed: ParsedDocument, path: readonly PathSegment[], target: 'key' | 'value' = 'value'): SourcePosition {
-  let node: unknown = parsed.doc.contents;
+export function positionOf(parsed: { locate(path: readonly PathSegment[], target: 'key' | 'value'): SourcePosition }, path: readonly PathSegment[], target: 'key' | 'value' = 'value'): SourcePosition {
+  return parsed.locate(path, target);
+}
+
+/** positionOf for a document of the full parser. */
+export function locateInDocument(doc: Document.Parsed, lineCounter: LineCounter, file: string, path: readonly PathSegment[], target: 'key' | 'value'): SourcePosition {
+  const at = (node: unknown): SourcePosition => {
+    const range = (node as Node | undefined)?.range ?? doc.range;
+    const { line, col } = lineCounter.linePos(range[0]);
+    return { file, line, col };
+  };
+  let node: unknown = doc.contents;
   let keyNode: unknown;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
-    if (isAlias(node)) node = node.resolve(parsed.doc);
+    if (isAlias(node)) node = node.resolve(doc);
     let next: unknown;
     let nextKey: unknown;
     if (isMap(node)) {
@@ -32,18 +41,12 @@ export function positionOf(parsed: ParsedDocument, path: readonly PathSegment[],
       next = node.items[segment];
     }
     if (next === undefined && nextKey === undefined) break;
-    if (i === path.length - 1 && target === 'key' && nextKey !== undefined) return toPosition(parsed, nextKey);
+    if (i === path.length - 1 && target === 'key' && nextKey !== undefined) return at(nextKey);
     node = next ?? nextKey;
     keyNode = nextKey;
   }
-  if ((isMap(node) || isSeq(node)) && keyNode !== undefined) return toPosition(parsed, keyNode);
-  return toPosition(parsed, node ?? keyNode);
-}
-
-function toPosition(parsed: ParsedDocument, node: unknown): SourcePosition {
-  const range = (node as Node | undefined)?.range ?? parsed.doc.range;
-  const { line, col } = parsed.lineCounter.linePos(range[0]);
-  return { file: parsed.file, line, col };
+  if ((isMap(node) || isSeq(node)) && keyNode !== undefined) return at(keyNode);
+  return at(node ?? keyNode);
 }
 
 /** `spec.sceneIdMap["a b"]` style, for messages. */

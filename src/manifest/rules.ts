@@ -6,7 +6,9 @@
 import type { Diagnostic } from './diagnostics.js';
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from './enums.js';
 import type { ParsedDocument } from './parse.js';
-import { positionOf, type PathSegment } from './positions.js';
+import { isLargeKnownMap, keysOf } from './known-keys.js';
+import { formatPath, positionOf, type PathSegment } from './positions.js';
+import { describeValue } from './schema-check.js';
 import type { Kind } from './types.js';
 
 /** The API's limit for ids and names, in UTF-8 bytes. */
@@ -30,6 +32,20 @@ function checkAnnotationRequest(spec: Spec, report: Report): void {
     const value = spec[field];
     if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_ID_BYTES) {
       report([field], 'rules.byte-limit', `spec.${field}: must be at most ${MAX_ID_BYTES} bytes in UTF-8, found ${Buffer.byteLength(value, 'utf8')}`, 'the API counts bytes, not characters: shorten it');
+    }
+  }
+  // Empty ids and URIs are checked here rather than in the schema: ajv's minLength counts code
+  // points, which costs seconds over a million scenes. For a map the fast parser marked as large,
+  // the value types are checked here too (see schema-check.ts).
+  const scenes = spec.sceneIdMap;
+  if (isObject(scenes)) {
+    const large = isLargeKnownMap(scenes);
+    const field = (sceneId: string) => formatPath(['spec', 'sceneIdMap', sceneId]);
+    for (const sceneId of keysOf(scenes)) {
+      const uri = scenes[sceneId];
+      if (sceneId === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', 'spec.sceneIdMap: a scene id must not be empty');
+      else if (uri === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', `${field(sceneId)}: the scene URI must not be empty`);
+      else if (large && typeof uri !== 'string') report(['sceneIdMap', sceneId], 'schema.type', `${field(sceneId)}: expected a string, found ${describeValue(uri)}`);
     }
   }
   checkCallback(spec.annotationRequestCallback, ['annotationRequestCallback'], report);

@@ -1,4 +1,5 @@
 /** Pieces shared by the text and markdown renderers. */
+import { keysOf } from '../manifest/known-keys.js';
 import { pluralise } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from './types.js';
@@ -44,15 +45,13 @@ export function bodyLines(body: object): string[] {
   const lines: string[] = [];
   for (const [field, value] of Object.entries(body)) {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.length <= SHOWN_ENTRIES * 2) {
-        lines.push(`${field}:`);
-        for (const [k, v] of entries) lines.push(`  ${k}: ${short(v)}`);
-      } else {
-        lines.push(`${field}: (${entries.length} entries)`);
-        for (const [k, v] of entries.slice(0, SHOWN_ENTRIES)) lines.push(`  ${k}: ${short(v)}`);
-        lines.push(`  … and ${entries.length - SHOWN_ENTRIES} more`);
-      }
+      // Counted and sampled from the key list: a map may hold a million scenes.
+      const keys = keysOf(value);
+      const size = keys.length;
+      const shown = size <= SHOWN_ENTRIES * 2 ? size : SHOWN_ENTRIES;
+      lines.push(size === shown ? `${field}:` : `${field}: (${size} entries)`);
+      for (const key of keys.slice(0, shown)) lines.push(`  ${key}: ${short((value as Record<string, unknown>)[key])}`);
+      if (size > shown) lines.push(`  … and ${size - shown} more`);
     } else if (Array.isArray(value) && value.length > SHOWN_ENTRIES * 2) {
       lines.push(`${field}: (${value.length} items) ${short(value.slice(0, SHOWN_ENTRIES))} …`);
     } else {

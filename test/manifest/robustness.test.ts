@@ -120,6 +120,17 @@ describe('defensive parsing', () => {
     expect(diagnostics.map((d) => `${d.file}: ${d.message}`)).toEqual(['empty: no .yaml or .yml files found in this directory', 'missing.yaml: no such file or directory']);
   });
 
+  it('reports exact positions in a big file read by the fast path', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => (i === 15_000 ? `    scene-${i}: 42` : i === 17_000 ? `    scene-${i}: ""` : `    scene-${i}: gs://bucket/scenes/${i}.yaml`));
+    const dir = tempDir();
+    writeFileSync(join(dir, 'big.yaml'), `apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata: { name: big }\nspec:\n  annotationRequestName: big\n  campaignId: c\n  sceneIdMap:\n${lines.join('\n')}\n`);
+    const { diagnostics } = await loadManifests([], { cwd: dir });
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
+      '15008:18 spec.sceneIdMap["scene-15000"]: expected a string, found number 42',
+      '17008:18 spec.sceneIdMap["scene-17000"]: the scene URI must not be empty',
+    ]);
+  });
+
   it('loads a 100k-scene request', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `    scene-${i}: gs://bucket/scenes/${i}.yaml`);
     const dir = tempDir();

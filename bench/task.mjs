@@ -1,0 +1,94 @@
+// One measured task, run in a fresh process by run.mjs; prints {ms, maxRssMb, ...} as JSON.
+//   node bench/task.mjs floor DIR        parse with yaml + validate with the same schemas
+//   node bench/task.mjs validate DIR     rosetta's manifest stage (what `rosetta validate` does)
+//   node bench/task.mjs plan DIR STATE   manifest stage + plan + text rendering (what `rosetta plan` does)
+//   node bench/task.mjs apply DIR STATE URL CONCURRENCY   plan, then the apply engine (timed alone as engineMs)
+//   node bench/task.mjs vendor DIR URL   the vendor's sample client: one signed request at a time, a new connection each
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { glob } from 'tinyglobby';
+import { parseAllDocuments } from 'yaml';
+import { planAgainst } from '../dist/cli/context.js';
+import { loadManifests } from '../dist/manifest/load.js';
+import { renderPlanText } from '../dist/plan/render-text.js';
+import { FileStateStore } from '../dist/state/store.js';
+import { StateSession } from '../dist/state/session.js';
+import { RosettaClient } from '../dist/api/client.js';
+import { applyCreates } from '../dist/apply/engine.js';
+import { SilentReporter } from '../dist/apply/reporters/plain.js';
+import { SIMULATOR_CREDENTIALS } from '../dist/sim/server.js';
+
+const [mode, dir, statePath, url, concurrency] = process.argv.slice(2);
+const validators = createRequire(import.meta.url)('../dist/manifest/generated/validators.cjs');
+
+async function floor() {
+  let documents = 0;
+  for (const file of (await glob(['**/*.yaml', '**/*.yml'], { cwd: dir, absolute: true })).sort()) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      const value = doc.toJS();
+      validators.envelope(value);
+      (value.kind === 'AnnotationRequest' ? validators.annotationRequestSpec : validators.samplingPlanSpec)(value.spec);
+      documents++;
+    }
+  }
+  return { documents };
+}
+
+async function validate() {
+  const { resources, diagnostics } = await loadManifests([dir], { cwd: process.cwd() });
+  if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
+  return { documents: resources.length };
+}
+
+async function plan() {
+  const { resources, diagnostics } = await loadManifests([dir], { cwd: process.cwd() });
+  if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
+  const store = new FileStateStore(statePath);
+  const result = await planAgainst(resources, await store.read(), store, []);
+  const text = renderPlanText(result);
+  return { documents: resources.length, summary: result.summary, textBytes: text.length };
+}
+
+async function apply() {
+  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+  const store = new FileStateStore(statePath);
+  const state = await store.read();
+  const planned = await planAgainst(resources, state, store, []);
+  const creates = planned.changes.filter((c) => c.action === 'create');
+  const client = new RosettaClient({ endpoint: url, credentials: SIMULATOR_CREDENTIALS });
+  const engineStarted = performance.now();
+  const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, reporter: new SilentReporter(), concurrency: Number(concurrency) });
+  const engineMs = performance.now() - engineStarted;
+  await client.close();
+  return { creates: creates.length, engineMs, summary: report.summary };
+}
+
+/** Like the vendor's curl sample: sequential, a fresh connection and signature per request. */
+async function vendor() {
+  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+  const sendStarted = performance.now();
+  let ok = 0;
+  for (const r of resources) {
+    const ts = String(Date.now());
+    const sign = createHash('md5').update(`${ts}&${SIMULATOR_CREDENTIALS.secretKey}&${SIMULATOR_CREDENTIALS.accessKey}`).digest('hex');
+    const path = r.kind === 'AnnotationRequest' ? '/annotation-request' : '/sampling/create';
+    const answer = await new Promise((resolve, reject) => {
+      const req = httpRequest(`${url}${path}`, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'X-STARDUST-KEY': SIMULATOR_CREDENTIALS.accessKey, 'X-TS': ts, 'X-SIGN': sign } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve(JSON.parse(text)));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(r.body));
+    });
+    if (answer.code === 2000) ok++;
+  }
+  return { creates: resources.length, ok, engineMs: performance.now() - sendStarted };
+}
+
+const started = performance.now();
+const extra = await { floor, validate, plan, apply, vendor }[mode]();
+const ms = performance.now() - started;
+process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }));

@@ -1,0 +1,75 @@
+// The fast path must build exactly what yaml's toJS builds, or step aside.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { fastParse } from '../../src/manifest/fast-parse.js';
+import { keysOf } from '../../src/manifest/known-keys.js';
+
+function viaYaml(text: string): unknown[] | undefined {
+  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0 || d.warnings.length > 0)) return undefined;
+  return docs.map((d) => d.toJS({ maxAliasCount: 100 })).filter((v) => v !== null && v !== undefined);
+}
+
+const scalar = fc.oneof(
+  fc.constantFrom('a', 'gs://b/c.yaml', 'x y', 'true', 'False', 'null', '~', '12', '-3', '+4', '0.5', '.5', '1e3', '0x1F', '0o17', '.inf', '007', 'a #b', 'a:b', '"q"', "'s'", "'it''s'", '"a\\nb"', '"\\x41"', '[a, b]', '[]', '{}', '{ start: 1, end: 2 }', '-', '- x', '&a x', '*a', '!tag x', '|', '>', '', 'ünï', '__proto__', 'constructor'),
+  fc.string({ maxLength: 8 }),
+);
+const key = fc.oneof(fc.constantFrom('a', 'b', 'sceneIdMap', '"quoted key"', "'single'", '12', 'true', '__proto__', 'constructor', 'k:v', 'a b', '- x', '? x'), fc.stringMatching(/^[a-z][a-z0-9-]{0,6}$/));
+
+type Tree = { key: string; value: string | Tree }[];
+const tree: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.array(fc.record({ key, value: fc.oneof({ depthSize: 'small' }, scalar, tie('tree')) }), { minLength: 1, maxLength: 5 }),
+})).tree;
+
+function render(t: Tree, indent = 0): string {
+  return t
+    .map(({ key: k, value }) => (typeof value === 'string' ? `${' '.repeat(indent)}${k}: ${value}\n` : `${' '.repeat(indent)}${k}:\n${render(value, indent + 2)}`))
+    .join('');
+}
+
+describe('fastParse', () => {
+  it('agrees with yaml on every document it accepts', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), fc.boolean(), (docs, leadingMarker) => {
+        const text = (leadingMarker ? '---\n' : '') + docs.map((d) => render(d)).join('---\n');
+        const fast = fastParse(text);
+        if (fast === undefined) return;
+        accepted++;
+        expect(fast.map((d) => d.value)).toEqual(viaYaml(text));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+  });
+
+  it('agrees on random text, or steps aside', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ':', ' ', '\n', '-', '#', '"', "'", '[', ']', '{', '}', ',', '1', '.', '\r', '\t') , maxLength: 60 }), (text) => {
+        const fast = fastParse(text);
+        if (fast === undefined) return;
+        expect(fast.map((d) => d.value)).toEqual(viaYaml(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('parses a manifest with lists, flow maps and comments, and remembers the keys of a large map', () => {
+    const scenes = Array.from({ length: 1200 }, (_, i) => `    s-${i}: gs://b/${i}.yaml`).join('\n');
+    const text = `# header\napiVersion: rosetta/v1  # trailing\nkind: SamplingPlan\nmetadata:\n  name: qa\nspec:\n  list:\n  - a\n  - 2\n  boundary: [{ start: 1, end: 2 }]\n  flow: [x, y]\n  map: { start: 1, end: 2 }\n  scenes:\n${scenes}\n`;
+    // Flow maps inside flow lists are outside the subset: the full parser takes the file.
+    expect(fastParse(text)).toBeUndefined();
+    const simple = text.replace('  boundary: [{ start: 1, end: 2 }]\n', '');
+    const parsed = fastParse(simple);
+    expect(parsed?.map((d) => d.value)).toEqual(viaYaml(simple));
+    const map = (parsed![0]!.value as { spec: { scenes: object } }).spec.scenes;
+    expect(keysOf(map)).toHaveLength(1200);
+  });
+
+  it('steps aside for anchors, tags, block scalars, duplicates and directives', () => {
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  x\n', 'a: 1\na: 2\n', '%YAML 1.2\n---\na: 1\n', 'a:\n  - b: 1\n', 'a: "multi\n  line"\n', 'a: plain\n  continued\n']) {
+      expect(fastParse(text), text).toBeUndefined();
+    }
+  });
+});
