@@ -53,8 +53,12 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
       if (deps.stop?.aborted) return finish({ ...base, outcome: 'skipped', message: 'stopped by the user before it started' });
       deps.reporter.started(create.address);
       const call: CallOptions = { onRetry: (event) => deps.reporter.retrying(create.address, event) };
-      await deps.store.putBody(create.digest, create.body);
-      const result = create.kind === 'AnnotationRequest' ? await createRequest(create, call) : await createSampling(create, call);
+      // The body is kept only for later diffs: written alongside the request, not before it.
+      const bodySaved = deps.store.putBody(create.digest, create.body);
+      // --concurrency bounds requests to the API: the slot is freed as soon as the answer is in,
+      // while the answer is being made durable (the result is reported only once it is).
+      const result = create.kind === 'AnnotationRequest' ? await createRequest(create, call, release) : await createSampling(create, call, release);
+      await bodySaved;
       return finish(result);
     } catch (error) {
       return finish({ ...base, outcome: 'failed', message: `internal error: ${(error as Error).message}` });
@@ -68,14 +72,16 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     return result;
   };
 
-  const createRequest = async (create: AnnotationCreate, call: CallOptions): Promise<ResourceResult> => {
+  const createRequest = async (create: AnnotationCreate, call: CallOptions, answered: () => void): Promise<ResourceResult> => {
     const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
     const answer = await deps.client.createAnnotationRequest(create.body, call);
+    if (answer.outcome !== 'adopted') answered(); // an adoption reads the request back first
     if (answer.outcome !== 'ok' && answer.outcome !== 'adopted') {
       const maybe = answer.outcome === 'ambiguous' ? ' (it may exist; the next apply confirms it by id: 53004 adopts it)' : '';
       return { ...base, ...answerFields(answer), outcome: 'failed', message: `${answer.message}${maybe}` };
     }
     const warnings = answer.outcome === 'adopted' ? await verifyAdoption(create, call) : [];
+    answered();
     if (warnings.length > 0 && deps.strictAdopt) {
       return { ...base, ...answerFields(answer), outcome: 'failed', message: `already exists but does not match (--strict-adopt): ${warnings.join('; ')}`, warnings };
     }
@@ -101,7 +107,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     return adoptionMismatches(create.body, read.data);
   };
 
-  const createSampling = async (create: SamplingCreate, call: CallOptions): Promise<ResourceResult> => {
+  const createSampling = async (create: SamplingCreate, call: CallOptions, answered: () => void): Promise<ResourceResult> => {
     const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
     const pending = {
       kind: 'SamplingPlan' as const,
@@ -114,6 +120,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     // The intent is durable before the request leaves: a crash from here on leaves a pending record.
     await deps.session.put(create.address, pending);
     const answer = await deps.client.createSamplingPackage(create.body, call);
+    answered();
     if (answer.outcome === 'ok' && answer.data) {
       await deps.session.put(create.address, {
         kind: 'SamplingPlan',

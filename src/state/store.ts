@@ -8,7 +8,8 @@
  * keeping a million-scene body in it would make every one of those writes
  * carry 70 MB.
  */
-import { copyFile, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { RosettaError } from '../errors.js';
@@ -20,7 +21,7 @@ export interface StateStore {
   readonly location: string;
   /** The current state; an empty one (lineage null) when none was written yet. */
   read(): Promise<State>;
-  /** Replaces the state atomically and durably; the previous one is kept as a backup. */
+  /** Replaces the state atomically and durably; the state as first read is kept as a backup. */
   write(state: State): Promise<void>;
   lock(options: LockOptions): Promise<HeldLock>;
   forceUnlock(): Promise<LockHolder | undefined>;
@@ -34,6 +35,10 @@ export class FileStateStore implements StateStore {
   private readonly lockPath: string;
   private readonly backupPath: string;
   private readonly bodiesDir: string;
+  private backedUp = false;
+  private directoryReady = false;
+  private bodiesDirReady = false;
+  private readonly bodiesWritten = new Set<string>();
 
   constructor(path: string) {
     this.location = path;
@@ -54,15 +59,19 @@ export class FileStateStore implements StateStore {
   }
 
   async write(state: State): Promise<void> {
-    await mkdir(dirname(this.location), { recursive: true });
-    const exists = await stat(this.location).then(() => true, () => false);
-    if (exists) await copyFile(this.location, this.backupPath);
+    await this.ensureDirectory();
+    // The backup is the state as this run found it (as terraform.tfstate.backup is), taken once.
+    if (!this.backedUp) {
+      const exists = await stat(this.location).then(() => true, () => false);
+      if (exists) await copyFile(this.location, this.backupPath);
+      this.backedUp = true;
+    }
     await writeFileAtomic(this.location, serialiseState(state), { fsync: true });
     await fsyncDirectory(dirname(this.location));
   }
 
   async lock(options: LockOptions): Promise<HeldLock> {
-    await mkdir(dirname(this.location), { recursive: true });
+    await this.ensureDirectory();
     return acquireLock(this.lockPath, options);
   }
 
@@ -72,9 +81,25 @@ export class FileStateStore implements StateStore {
 
   async putBody(digest: string, body: unknown): Promise<void> {
     const path = this.bodyPath(digest);
+    if (this.bodiesWritten.has(digest)) return;
+    this.bodiesWritten.add(digest);
     if (await stat(path).then(() => true, () => false)) return;
-    await mkdir(this.bodiesDir, { recursive: true });
-    await writeFileAtomic(path, JSON.stringify(body), { fsync: true });
+    if (!this.bodiesDirReady) {
+      await mkdir(this.bodiesDir, { recursive: true });
+      this.bodiesDirReady = true;
+    }
+    // Written to a temporary name and renamed, so never half a file; not fsynced, and not through
+    // write-file-atomic, whose realpath/chown probing costs several syscalls per file in the
+    // apply's hot path. A body lost to a crash only makes a later conflict show digests, not fields.
+    const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+    await writeFile(temporary, JSON.stringify(body));
+    await rename(temporary, path);
+  }
+
+  private async ensureDirectory(): Promise<void> {
+    if (this.directoryReady) return;
+    await mkdir(dirname(this.location), { recursive: true });
+    this.directoryReady = true;
   }
 
   async getBody(digest: string): Promise<unknown> {

@@ -75,15 +75,20 @@ describe.each(stores)('%s state store', (_name, make) => {
 });
 
 describe('file state store', () => {
-  it('keeps the previous state as a backup and writes deterministic, sorted JSON', async () => {
+  it('keeps the state as the run found it as a backup, and writes deterministic, sorted JSON', async () => {
     const dir = tempDir();
     const path = join(dir, 'state.json');
-    const store = new FileStateStore(path);
-    const session = new StateSession(store, await store.read());
-    await session.put('AnnotationRequest/z', record('z'));
-    const firstText = readFileSync(path, 'utf8');
-    await session.put('AnnotationRequest/a', record('a'));
-    expect(readFileSync(`${path}.backup`, 'utf8')).toBe(firstText);
+    const firstRun = new FileStateStore(path);
+    const first = new StateSession(firstRun, await firstRun.read());
+    await first.put('AnnotationRequest/z', record('z'));
+    expect(existsSync(`${path}.backup`)).toBe(false);
+    const before = readFileSync(path, 'utf8');
+
+    const secondRun = new FileStateStore(path);
+    const second = new StateSession(secondRun, await secondRun.read());
+    await second.put('AnnotationRequest/a', record('a'));
+    await second.put('AnnotationRequest/b', record('b'));
+    expect(readFileSync(`${path}.backup`, 'utf8')).toBe(before);
     const text = readFileSync(path, 'utf8');
     expect(text.indexOf('AnnotationRequest/a')).toBeLessThan(text.indexOf('AnnotationRequest/z'));
     expect(text.endsWith('}\n')).toBe(true);
