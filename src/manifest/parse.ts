@@ -26,8 +26,8 @@ export interface ParsedDocument {
   locate(path: readonly PathSegment[], target: 'key' | 'value'): SourcePosition;
 }
 
-/** Files at least this big first try the fast path (see fast-parse.ts). */
-export const FAST_PATH_MIN_BYTES = 256 * 1024;
+/** Files at least this big first try the fast path (see fast-parse.ts); small ones, where speed does not matter, always get the full parser. */
+export const FAST_PATH_MIN_BYTES = 16 * 1024;
 
 /**
  * Documents of a file: from the fast path when the file is big and plain

@@ -115,10 +115,30 @@ export class FileStateStore implements StateStore {
   }
 }
 
-/** Deterministic text: resources sorted by address, two-space indent, trailing newline. */
+/** Records are never mutated once stored (they are replaced), so their text can be reused. */
+const recordText = new WeakMap<object, string>();
+
+/**
+ * Deterministic text: resources sorted by address, two-space indent, trailing
+ * newline — the same as JSON.stringify(state, null, 2) with sorted resources,
+ * but reusing each record's text: the state is rewritten after every create.
+ */
 export function serialiseState(state: State): string {
-  const resources = Object.fromEntries(Object.keys(state.resources).sort().map((k) => [k, state.resources[k]]));
-  return `${JSON.stringify({ ...state, resources }, null, 2)}\n`;
+  const { resources, ...header } = state;
+  const entries = Object.keys(resources)
+    .sort()
+    .map((address) => {
+      const record = resources[address]!;
+      let text = recordText.get(record);
+      if (text === undefined) {
+        text = JSON.stringify(record, null, 2).replace(/\n/g, '\n    ');
+        recordText.set(record, text);
+      }
+      return `    ${JSON.stringify(address)}: ${text}`;
+    });
+  const head = JSON.stringify(header, null, 2).slice(0, -2);
+  const body = entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n  }`;
+  return `${head},\n  "resources": ${body}\n}\n`;
 }
 
 export function parseState(text: string, location: string, backupPath: string): State {

@@ -121,3 +121,14 @@ describe('file state store', () => {
     expect(existsSync(join(dir, 'state.json.lock'))).toBe(false);
   });
 });
+
+describe('serialiseState', () => {
+  it('writes exactly JSON.stringify(state, null, 2) with resources sorted', async () => {
+    const { serialiseState } = await import('../../src/state/store.js');
+    const state = { version: 1 as const, lineage: 'l', serial: 3, appliedPlans: ['p'], resources: { 'AnnotationRequest/z': record('z'), 'AnnotationRequest/a': { ...record('a'), requestId: 'x\ny' } } };
+    const sorted = { ...state, resources: { 'AnnotationRequest/a': state.resources['AnnotationRequest/a'], 'AnnotationRequest/z': state.resources['AnnotationRequest/z'] } };
+    expect(serialiseState(state)).toBe(`${JSON.stringify(sorted, null, 2)}\n`);
+    expect(serialiseState(state)).toBe(serialiseState(state));
+    expect(serialiseState({ ...state, resources: {} })).toBe(`${JSON.stringify({ ...state, resources: {} }, null, 2)}\n`);
+  });
+});
