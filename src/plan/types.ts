@@ -71,10 +71,6 @@ export function summarise(changes: readonly Change[]): Summary {
   return summary;
 }
 
-export function hasChanges(plan: Plan): boolean {
-  return plan.summary.create > 0;
-}
-
 export function assertNever(value: never): never {
   throw new Error(`unexpected value ${JSON.stringify(value)}`);
 }

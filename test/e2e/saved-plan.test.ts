@@ -61,3 +61,24 @@ describe('saved plans', () => {
     expect(sim.received['annotation-request']).toBe(0);
   });
 });
+
+describe('rosetta state rm', () => {
+  it('forgets a resource without calling the API, and says what the next apply will do', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const before = { ...sim.received };
+    const rm = await rosetta(sim, dir, ['state', 'rm', 'SamplingPlan/qa']);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toBe(
+      'Removed SamplingPlan/qa from state. Nothing was sent to the API; the sampling package still exists on the platform.\n' +
+        'If SamplingPlan/qa is still in your manifests, the next apply creates another sampling package for it.\n',
+    );
+    expect(sim.received).toEqual(before);
+    const list = await rosetta(sim, dir, ['state', 'list']);
+    expect(list.stdout).toMatch(/^AnnotationRequest\/ar {2}created {2}annotationRequestId=[0-9a-f-]{36}\n$/);
+    const missing = await rosetta(sim, dir, ['state', 'rm', 'SamplingPlan/qa']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('rosetta: error: SamplingPlan/qa is not in the state');
+  });
+});

@@ -41,7 +41,6 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   const endpoint = resolveEndpoint(options, io.env);
   const credentials = resolveCredentials(io.env);
   const json = options.format === 'json';
-  const say = json ? () => undefined : io.stdout;
 
   // Manifests are read before the lock is taken: a typo should not hold the lock.
   const resources = options.plan ? undefined : await loadResources(paths, options, io);
@@ -64,7 +63,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   try {
     const state = await store.read();
     const { plan, planId } = options.plan ? await savedPlanFor(options.plan, state, endpoint) : { plan: await planAgainst(resources!, state, store, checkTargets(options.target, resources!, state)), planId: undefined };
-    if (!json) say(renderPlanText(plan));
+    if (!json) io.stdout(renderPlanText(plan));
 
     if (plan.summary.conflict > 0) {
       throw new RosettaError('ROS_PLAN_INVALID', `${pluralise(plan.summary.conflict, 'conflict')}: nothing was applied`, { hint: 'the API cannot update an applied resource; see the plan above for how to proceed' });

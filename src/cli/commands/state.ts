@@ -35,6 +35,9 @@ export async function stateRmCommand(address: string, options: StateOptions & { 
     const record = requireRecord(session.current.resources, address, store);
     await session.remove(address);
     io.stdout(`Removed ${address} from state. Nothing was sent to the API; the ${record.kind === 'SamplingPlan' ? 'sampling package' : 'annotation request'} still exists on the platform${record.status === 'pending' ? ' (if it was created)' : ''}.\n`);
+    if (record.kind === 'SamplingPlan') {
+      io.stdout(`If ${address} is still in your manifests, the next apply creates another sampling package for it.\n`);
+    }
   });
 }
 
