@@ -132,7 +132,8 @@ row('start-up: validate examples/', `${x(validateExamples / bare)} (${validateEx
 
 if (!smoke) {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const table = rows.map((r) => `| ${r.suite} | ${r.figure} | ${r.target} | ${r.met ? 'yes' : '**no**'} | ${r.note} |`).join('\n');
+  const limits = ' — what limits it and what was tried: see below';
+  const table = rows.map((r) => `| ${r.suite} | ${r.figure} | ${r.target} | ${r.met ? 'yes' : `**no**${limits}`} | ${r.note} |`).join('\n');
   const generated = `${START}
 Produced by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node.js ${process.version}.
 Every figure is a ratio of two measurements taken in the same run; plan and floor are medians of ${REPEATS} fresh processes, the huge-request times medians of 3.
