@@ -41,6 +41,8 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
   deps.reporter.begin(creates);
 
   const run = async (create: Create): Promise<ResourceResult> => {
+    // Let every create register in `results` first, so a dependency is found whatever the order.
+    await null;
     const base = { kind: create.kind, name: create.name, address: create.address };
     if (create.kind === 'SamplingPlan' && create.dependsOn && results.has(create.dependsOn)) {
       const dependency = await results.get(create.dependsOn)!;
@@ -53,15 +55,23 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
       if (deps.stop?.aborted) return finish({ ...base, outcome: 'skipped', message: 'stopped by the user before it started' });
       deps.reporter.started(create.address);
       const call: CallOptions = { onRetry: (event) => deps.reporter.retrying(create.address, event) };
-      // The body is kept only for later diffs: written alongside the request, not before it.
-      const bodySaved = deps.store.putBody(create.digest, create.body);
+      // The body is kept only for later diffs: written alongside the request, not before it,
+      // and a failure to keep it never turns a create into a failure.
+      const bodySaved = deps.store.putBody(create.digest, create.body).catch((error: Error) => deps.reporter.warned(create.address, `could not keep the body for later diffs: ${error.message}`));
       // --concurrency bounds requests to the API: the slot is freed as soon as the answer is in,
       // while the answer is being made durable (the result is reported only once it is).
       const result = create.kind === 'AnnotationRequest' ? await createRequest(create, call, release) : await createSampling(create, call, release);
       await bodySaved;
       return finish(result);
     } catch (error) {
-      return finish({ ...base, outcome: 'failed', message: `internal error: ${(error as Error).message}` });
+      // Most likely the state could not be written. Nothing is lost on the API side: a request that
+      // went out is adopted by id on the next apply, and a sampling create keeps its pending record.
+      return finish({
+        ...base,
+        outcome: 'failed',
+        message: `could not complete: ${(error as Error).message}`,
+        hint: 'fix the cause, then run plan: an annotation request that was created is adopted by id, a sampling create shows as pending',
+      });
     } finally {
       release();
     }
