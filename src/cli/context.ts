@@ -8,6 +8,7 @@ import type { Resource } from '../manifest/types.js';
 import { plan as makePlan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { bodyDigest, canonicalJson } from '../state/digest.js';
+import type { HeldLock } from '../state/lock.js';
 import { FileStateStore, type StateStore } from '../state/store.js';
 import type { State } from '../state/types.js';
 import { pluralise } from '../text.js';
@@ -64,6 +65,16 @@ export async function planAgainst(resources: readonly Resource[], state: State, 
 /** One digest over every manifest's address and body, recorded in saved plans. */
 export function manifestsDigest(resources: readonly Resource[]): string {
   return bodyDigest(canonicalJson(resources.map((r) => [r.address, r.body])));
+}
+
+/** Takes the state lock for a command, honouring --lock-timeout and printing takeover warnings. */
+export function lockState(store: StateStore, command: string, options: { lockTimeout: string }, io: Io): Promise<HeldLock> {
+  return store.lock({
+    command,
+    timeoutMs: parseDuration('--lock-timeout', options.lockTimeout),
+    env: io.env,
+    onWarning: (message) => io.stderr(`warning: ${message}\n`),
+  });
 }
 
 /** GitHub Actions job summary: append when the runner provides the file. */

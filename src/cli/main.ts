@@ -73,26 +73,23 @@ function buildProgram(io: Io): Command {
   const insecureOption = () => new Option('--insecure', 'allow plain http to a non-loopback host');
   const lockTimeoutOption = () => new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)').default('0s');
   const collect = (value: string, previous: string[]) => [...previous, value];
+  /** The options plan and apply share: where the state is, the API, and how big a manifest may be. */
+  const addStateAndApiOptions = (command: Command): Command =>
+    command.addOption(stateOption()).addOption(endpointOption()).addOption(insecureOption()).addOption(maxFileSize());
 
-  program
-    .command('plan')
+  addStateAndApiOptions(program.command('plan'))
     .description('diff the manifests against the state and show what apply would send')
     .argument('[paths...]', 'manifest files or directories (default: the current directory)')
     .option('--out <file>', 'save the plan, to apply exactly it later with apply --plan')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--target <KIND/NAME>', 'plan only this resource and what it needs (repeatable)', collect, [])
-    .addOption(stateOption())
-    .addOption(endpointOption())
-    .addOption(insecureOption())
-    .addOption(maxFileSize())
     .action(async (paths: string[], options) => {
       const { planCommand } = await import('./commands/plan.js');
       await planCommand(paths, options, io);
     });
 
-  program
-    .command('apply')
+  addStateAndApiOptions(program.command('apply'))
     .description('send the creates the plan needs, recording every result in the state')
     .argument('[paths...]', 'manifest files or directories (default: the current directory)')
     .option('--plan <file>', 'apply a saved plan exactly (refused if the state changed since)')
@@ -102,10 +99,6 @@ function buildProgram(io: Io): Command {
     .option('--target <KIND/NAME>', 'apply only this resource and what it needs (repeatable)', collect, [])
     .option('--strict-adopt', 'fail when an existing request (53004/53005) differs from the manifest')
     .addOption(lockTimeoutOption())
-    .addOption(stateOption())
-    .addOption(endpointOption())
-    .addOption(insecureOption())
-    .addOption(maxFileSize())
     .action(async (paths: string[], options) => {
       const { applyCommand } = await import('./commands/apply.js');
       await applyCommand(paths, options, io);

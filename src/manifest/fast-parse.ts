@@ -154,7 +154,8 @@ function isDocumentStart(line: Line): boolean {
 
 function looksLikePair(text: string): boolean {
   if (text.startsWith('"') || text.startsWith("'") || text.startsWith('[') || text.startsWith('{')) return false;
-  return stripComment(text).includes(': ') || stripComment(text).endsWith(':');
+  const content = stripComment(text);
+  return content.includes(': ') || content.endsWith(':');
 }
 
 /** `key: rest` → key (a string, quoted or plain) and the raw rest. */
@@ -165,8 +166,7 @@ function splitPair(text: string): { key: string; rest: string } {
     const end = quotedEnd(text);
     key = quoted(text.slice(0, end + 1));
     after = text.slice(end + 1);
-    if (!(after.startsWith(': ') || after === ':' || after.startsWith(':#'))) unsupported();
-    if (after.startsWith(':#')) unsupported();
+    if (!(after.startsWith(': ') || after === ':')) unsupported();
   } else {
     const colon = text.indexOf(': ');
     const end = colon >= 0 ? colon : text.endsWith(':') ? text.length - 1 : -1;

@@ -9,7 +9,8 @@ import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_MAX_FILE_BYTES, findManifestFiles, readSourceFile } from './files.js';
 import { annotationRequestBody, deriveAnnotationRequestId, samplingBody } from './normalise.js';
 import { parseSource } from './parse.js';
-import { checkRules, isObject } from './rules.js';
+import { isObject } from '../values.js';
+import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
 import { addressOf, type AnnotationRequestSpec, type Kind, type Resource, type SamplingPlanSpec } from './types.js';
 
@@ -89,7 +90,8 @@ function toResources(candidates: readonly Candidate[]): Resource[] {
     const base = { name: c.name, address: addressOf(c.kind as Kind, c.name), source: c.parsed.start };
     if (c.kind === 'AnnotationRequest') {
       const spec = c.spec as unknown as AnnotationRequestSpec;
-      return { ...base, kind: 'AnnotationRequest', body: annotationRequestBody(c.name, spec), idDerived: spec.annotationRequestId === undefined };
+      // c.annotationRequestId is the given or derived id, computed once for the cross-checks.
+      return { ...base, kind: 'AnnotationRequest', body: annotationRequestBody(c.annotationRequestId!, spec), idDerived: spec.annotationRequestId === undefined };
     }
     const spec = c.spec as unknown as SamplingPlanSpec;
     const requestId = spec.annotationRequestRef !== undefined ? requestIds.get(spec.annotationRequestRef)! : spec.annotationRequestId!;

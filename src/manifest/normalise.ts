@@ -15,9 +15,10 @@ export function deriveAnnotationRequestId(campaignId: string, name: string): str
   return uuidv5(`${campaignId}/${name}`, ANNOTATION_REQUEST_ID_NAMESPACE);
 }
 
-export function annotationRequestBody(name: string, spec: AnnotationRequestSpec): AnnotationRequestBody {
-  const { annotationRequestId, ...rest } = spec;
-  return { annotationRequestId: annotationRequestId ?? deriveAnnotationRequestId(spec.campaignId, name), ...rest };
+/** The request body with its id first: the id given in the spec, or the one derived for it. */
+export function annotationRequestBody(annotationRequestId: string, spec: AnnotationRequestSpec): AnnotationRequestBody {
+  const { annotationRequestId: _given, ...rest } = spec;
+  return { annotationRequestId, ...rest };
 }
 
 export function samplingBody(spec: SamplingPlanSpec, annotationRequestId: string): SamplingBody {

@@ -3,6 +3,7 @@
  * required-when fields, ordering of ranges and times, callback URLs. They read
  * the spec defensively, so they run (and report) even when the schema failed.
  */
+import { isObject } from '../values.js';
 import type { Diagnostic } from './diagnostics.js';
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from './enums.js';
 import type { ParsedDocument } from './parse.js';
@@ -145,8 +146,4 @@ function checkSubCondition(sub: Spec, report: Report): void {
       report(at('startTime'), 'rules.time-order', `spec.subCondition.startTime (${sub.startTime}) must not be after endTime (${sub.endTime})`);
     }
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

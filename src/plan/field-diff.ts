@@ -5,6 +5,7 @@
  */
 import { diffArrays } from 'diff';
 import { canonicalJson } from '../state/digest.js';
+import { isObject } from '../values.js';
 import type { FieldChange } from './types.js';
 
 /** How many differing entries of a map or list to show before summarising. */
@@ -23,7 +24,7 @@ export function fieldChanges(applied: Record<string, unknown>, desired: Record<s
 }
 
 function describe(before: unknown, after: unknown): string[] {
-  if (isMap(before) && isMap(after)) return mapLines(before, after);
+  if (isObject(before) && isObject(after)) return mapLines(before, after);
   if (Array.isArray(before) && Array.isArray(after)) return listLines(before, after);
   const lines: string[] = [];
   if (before !== undefined) lines.push(`- ${short(before)}`);
@@ -69,10 +70,6 @@ function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
   return canonicalJson(a) === canonicalJson(b);
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function short(value: unknown): string {

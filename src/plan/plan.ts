@@ -6,6 +6,7 @@
 import type { Resource } from '../manifest/types.js';
 import { bodyDigest } from '../state/digest.js';
 import type { State } from '../state/types.js';
+import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
 import { summarise, type Change, type Plan } from './types.js';
 
@@ -70,8 +71,4 @@ function select(resources: readonly Resource[], targets: readonly string[] | und
 function byOrder(a: Change, b: Change): number {
   const rank = (c: Change) => (c.kind === 'AnnotationRequest' ? 0 : 1);
   return rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT } from '../helpers/cli.js';
-import { ACCESS, E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan } from '../helpers/e2e.js';
+import { E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';
 
@@ -130,7 +130,7 @@ describe('guarantee 6: two applies on one state never run at once', () => {
   it('the second fails fast naming the holder', async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS], faults: { latencyMs: 1500 } });
     const dir = tempDir({ 'm.yaml': annotationRequest('slow') });
-    const env = { ...process.env, CI: 'true', ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: ACCESS, ROSETTA_SECRET_KEY: SECRET, GITHUB_RUN_ID: '4242' };
+    const env = spawnEnv(sim, { GITHUB_RUN_ID: '4242' });
     const first = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], { cwd: dir, env });
     const firstExit = new Promise<number | null>((resolve) => first.on('exit', resolve));
     const lockFile = join(dir, '.rosetta/state.json.lock');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/sim/random.js';
 import { BIN } from '../helpers/cli.js';
-import { ACCESS, E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan } from '../helpers/e2e.js';
+import { E2E_CREDENTIALS, annotationRequest, readState, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';
 
@@ -21,7 +21,7 @@ describe('guarantee 5: kill -9 at any moment', () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS], faults: { latencyMs: [20, 80] } });
     const totalRequests = () => sim.received['annotation-request'] + sim.received.sampling + sim.received.get;
     const dir = tempDir();
-    const env = { ...process.env, CI: 'true', ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: ACCESS, ROSETTA_SECRET_KEY: SECRET };
+    const env = spawnEnv(sim);
     let killedMidRun = 0;
 
     for (let batch = 0; batch < KILLS; batch++) {

@@ -7,7 +7,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
-import { ACCESS, E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta } from '../helpers/e2e.js';
+import { E2E_CREDENTIALS, annotationRequest, readState, rosetta, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';
 
@@ -17,7 +17,7 @@ describe('Ctrl-C during apply', () => {
     const dir = tempDir({ 'm.yaml': Array.from({ length: 6 }, (_, i) => annotationRequest(`r${i}`)).join('---\n') });
     const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve', '--concurrency', '2', '--format', 'json'], {
       cwd: dir,
-      env: { ...process.env, CI: 'true', ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: ACCESS, ROSETTA_SECRET_KEY: SECRET },
+      env: spawnEnv(sim),
     });
     let stdout = '';
     let stderr = '';

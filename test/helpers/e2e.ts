@@ -7,9 +7,19 @@ export const SECRET = 'e2e-secret-DO-NOT-PRINT-7f3a';
 export const ACCESS = 'e2e-access';
 export const E2E_CREDENTIALS = { accessKey: ACCESS, secretKey: SECRET };
 
+/** The environment a CLI run against `sim` needs. */
+export function simulatorEnv(sim: Pick<Simulator, 'url'>): Record<string, string> {
+  return { ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: ACCESS, ROSETTA_SECRET_KEY: SECRET };
+}
+
+/** The full environment for a CLI process spawned directly (not through runRosetta). */
+export function spawnEnv(sim: Pick<Simulator, 'url'>, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, CI: 'true', ...simulatorEnv(sim), ...extra };
+}
+
 /** Runs the real CLI in `dir` against `sim`, with the state in dir/.rosetta. */
 export function rosetta(sim: Pick<Simulator, 'url'>, dir: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runRosetta(args, { cwd: dir, env: { ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: ACCESS, ROSETTA_SECRET_KEY: SECRET, ...env } });
+  return runRosetta(args, { cwd: dir, env: { ...simulatorEnv(sim), ...env } });
 }
 
 export function readState(dir: string): { serial: number; lineage: string; resources: Record<string, Record<string, unknown>> } {

@@ -13,7 +13,7 @@ import { StateSession } from '../../state/session.js';
 import type { StateStore } from '../../state/store.js';
 import type { State } from '../../state/types.js';
 import { pluralise } from '../../text.js';
-import { appendStepSummary, checkTargets, loadResources, openStateStore, parseDuration, planAgainst, type StateOptions } from '../context.js';
+import { appendStepSummary, checkTargets, loadResources, lockState, openStateStore, planAgainst, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { renderApplyJson, renderApplyMarkdown } from './apply-output.js';
@@ -45,12 +45,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   // Manifests are read before the lock is taken: a typo should not hold the lock.
   const resources = options.plan ? undefined : await loadResources(paths, options, io);
   const store = openStateStore(options, io);
-  const lock = await store.lock({
-    command: ['rosetta', 'apply', ...paths].join(' '),
-    timeoutMs: parseDuration('--lock-timeout', options.lockTimeout),
-    env: io.env,
-    onWarning: (message) => io.stderr(`warning: ${message}\n`),
-  });
+  const lock = await lockState(store, ['rosetta', 'apply', ...paths].join(' '), options, io);
   const stop = new AbortController();
   const onSigint = () => {
     if (stop.signal.aborted) return;

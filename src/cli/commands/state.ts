@@ -4,7 +4,7 @@ import { describeHolder } from '../../state/lock.js';
 import { StateSession } from '../../state/session.js';
 import type { StateStore } from '../../state/store.js';
 import type { ResourceRecord } from '../../state/types.js';
-import { openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { lockState, openStateStore, type StateOptions } from '../context.js';
 import type { Io } from '../io.js';
 
 export async function stateListCommand(options: StateOptions & { format: 'text' | 'json' }, io: Io): Promise<void> {
@@ -88,7 +88,7 @@ export async function stateUnlockCommand(options: StateOptions, io: Io): Promise
 
 async function withLockedState(options: StateOptions & { lockTimeout: string }, io: Io, command: string, work: (session: StateSession, store: StateStore) => Promise<void>): Promise<void> {
   const store = openStateStore(options, io);
-  const lock = await store.lock({ command, timeoutMs: parseDuration('--lock-timeout', options.lockTimeout), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+  const lock = await lockState(store, command, options, io);
   try {
     await work(new StateSession(store, await store.read()), store);
   } finally {
