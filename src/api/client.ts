@@ -50,6 +50,8 @@ export interface ClientOptions {
   /** Source of jitter, in [0, 1). */
   random?: () => number;
   onRetry?: (event: RetryEvent) => void;
+  /** Where proxy variables are read from. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Per-call options: abort, and retry notifications for this call only. */
@@ -96,7 +98,7 @@ export class RosettaClient {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts);
+    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts, options.env);
   }
 
   /** POST /annotation-request. Safe to retry: the id is the client's. */

@@ -50,5 +50,23 @@ export function resolveCredentials(env: NodeJS.ProcessEnv): Credentials {
       hint: 'export the AccessKey ID and secret of your Rosetta account (secrets are read only from the environment)',
     });
   }
+  for (const name of ['ROSETTA_ACCESS_KEY', 'ROSETTA_SECRET_KEY']) {
+    // Checked before any request: a key undici cannot send would otherwise fail every create, and
+    // the value is never echoed (it may be the secret).
+    const problem = keyProblem(env[name]!);
+    if (problem) {
+      throw new RosettaError('ROS_CONFIG', `${name} ${problem}`, {
+        hint: 'a file edited on Windows ends lines with \\r\\n: strip it, e.g. tr -d \'\\r\' < key.txt',
+      });
+    }
+  }
   return { accessKey: env.ROSETTA_ACCESS_KEY!, secretKey: env.ROSETTA_SECRET_KEY! };
+}
+
+/** Keys travel in a header (the access key) or in the signed text: printable ASCII without spaces. */
+function keyProblem(value: string): string | undefined {
+  if (/[\r\n]/.test(value)) return 'contains a line break (carriage return or newline)';
+  if (/^\s|\s$/.test(value)) return 'starts or ends with whitespace';
+  if (!/^[\x21-\x7e]+$/.test(value)) return 'contains characters other than printable ASCII';
+  return undefined;
 }

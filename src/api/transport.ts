@@ -3,6 +3,7 @@
  * nothing of retries; the client loops over attempts.
  */
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { RosettaError } from '../errors.js';
 import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -11,21 +12,34 @@ export interface Timeouts {
   connectMs: number;
   /** Time to the response headers. @default 30000 */
   headersMs: number;
-  /** Time between body chunks. @default 30000 */
+  /** Time between body chunks (undici's bodyTimeout: per chunk, so a trickle never trips it). @default 30000 */
   bodyMs: number;
+  /** Overall deadline of one attempt, from sending to the last byte of the answer (--request-timeout). @default 120000 */
+  requestMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000, requestMs: 120_000 };
 
-/** Responses are small envelopes; anything bigger is a misbehaving proxy. @default 8 MiB */
-export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest answer read. The biggest legitimate one is a sampling create over a million-scene
+ * request with samplingRatio 1: its sceneIdList is about 40 MB. @default 256 MiB
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** One keep-alive dispatcher for the run; proxies from HTTPS_PROXY/HTTP_PROXY/NO_PROXY when set. */
 export function createDispatcher(timeouts: Timeouts, env: NodeJS.ProcessEnv = process.env): Dispatcher {
   const options = { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs, keepAliveTimeout: 4_000 };
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => env[name]);
+  const proxies = PROXY_VARIABLES.filter((name) => env[name]);
+  for (const name of proxies) {
+    // undici throws a bare TypeError for a bad proxy URL; say which variable is wrong instead.
+    if (!URL.canParse(env[name]!)) {
+      throw new RosettaError('ROS_CONFIG', `${name} is not a valid URL`, { hint: `set it to a proxy URL such as http://proxy.example.com:3128, or unset it` });
+    }
+  }
   // Custom CAs: NODE_EXTRA_CA_CERTS is read by Node's TLS, which undici uses.
-  return proxied ? new EnvHttpProxyAgent(options) : new Agent(options);
+  return proxies.length > 0 ? new EnvHttpProxyAgent(options) : new Agent(options);
 }
 
 export interface AttemptResult {
@@ -57,6 +71,9 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
   let status: number;
   let headers: Record<string, string | string[] | undefined>;
   let text: string;
+  // undici's timeouts are per phase and per chunk; this is the deadline for the whole answer.
+  const deadline = AbortSignal.timeout(options.timeouts.requestMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
     const response = await request(options.url, {
       method: options.method,
@@ -65,15 +82,33 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
       dispatcher: options.dispatcher,
       headersTimeout: options.timeouts.headersMs,
       bodyTimeout: options.timeouts.bodyMs,
-      signal: options.signal ?? null,
+      signal,
     });
     status = response.statusCode;
     headers = response.headers;
     text = await readCapped(response.body, options.maxResponseBytes);
   } catch (error) {
+    if (deadline.aborted && !options.signal?.aborted) {
+      return classifyNetworkError(new RequestDeadline(options.timeouts.requestMs), options.idempotent);
+    }
+    if (options.signal?.aborted) return classifyNetworkError(new RequestCancelled(), options.idempotent);
     return classifyNetworkError(error, options.idempotent);
   }
   return classifyResponse(status, headers, text, options.idempotent, options.nowMs);
+}
+
+class RequestDeadline extends Error {
+  readonly code = 'ROSETTA_REQUEST_TIMEOUT';
+  constructor(ms: number) {
+    super(`no complete answer within ${ms / 1000}s (--request-timeout)`);
+  }
+}
+
+class RequestCancelled extends Error {
+  readonly code = 'ROSETTA_CANCELLED';
+  constructor() {
+    super('the request was cancelled while in flight (the run was stopped)');
+  }
 }
 
 class ResponseTooLarge extends Error {
@@ -96,8 +131,14 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number):
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Errors that happen before the request can have reached the server. */
+/** Errors that happen before the request can have reached the server, and may pass if tried again. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Errors raised while the request is being built (a header with a carriage return, a bad URL):
+ * nothing was sent and trying again cannot help. Never ambiguous.
+ */
+const REFUSED_LOCALLY = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_CHAR']);
 
 function errorCodeOf(error: unknown): string | undefined {
   const e = error as { code?: unknown; cause?: { code?: unknown }; errors?: { code?: unknown }[] } | undefined;
@@ -112,6 +153,7 @@ export function classifyNetworkError(error: unknown, idempotent: boolean): Attem
   const code = errorCodeOf(error) ?? 'unknown';
   const detail = `${(error as Error)?.message ?? String(error)} (${code})`;
   if (NOT_SENT.has(code)) return { outcome: 'transient', message: `could not connect: ${detail}` };
+  if (REFUSED_LOCALLY.has(code)) return { outcome: 'failed', message: `not sent: the request could not be built: ${detail}`, hint: 'check ROSETTA_ENDPOINT, ROSETTA_ACCESS_KEY and the proxy settings' };
   if (code === 'ENOTFOUND') return { outcome: 'failed', message: `could not resolve the endpoint host: ${detail}`, hint: 'check ROSETTA_ENDPOINT / --endpoint' };
   if (/CERT|SSL|TLS|SELF_SIGNED/i.test(code)) {
     return { outcome: 'failed', message: `TLS error: ${detail}`, hint: 'for a private CA, point NODE_EXTRA_CA_CERTS at its certificate file' };

@@ -20,6 +20,13 @@ export interface ResourceResult {
   samplingPackageId?: number;
   /** A sampling create whose outcome is unknown: recorded as pending, never resent. */
   pending?: boolean;
+  /**
+   * The API confirmed the create but its record could not be written (full disk, lost database):
+   * the ids above are the only record of it. The CLI prints them so the user can record them.
+   */
+  unrecorded?: boolean;
+  /** An adopted request (53005) that the platform says does not exist under this id. */
+  absent?: boolean;
   warnings?: string[];
 }
 
@@ -28,7 +35,7 @@ export type ApplySummary = Record<ResultOutcome, number>;
 export interface ApplyReport {
   results: ResourceResult[];
   summary: ApplySummary;
-  /** True when Ctrl-C stopped the run before every create had started. */
+  /** True when a stop (Ctrl-C, SIGTERM, a state write that failed) left some creates unstarted. */
   interrupted: boolean;
 }
 

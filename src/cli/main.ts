@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isRosettaError } from '../errors.js';
+import { ERROR_FORMAT_VERSION, errorJson, errorText } from './error-output.js';
 import { ExitCode, processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 
@@ -25,19 +26,24 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    return exitCodeFor(error, io);
+    return exitCodeFor(error, io, wantsJson(argv));
   }
 }
 
-function exitCodeFor(error: unknown, io: Io): number {
+/** `--format json` anywhere on the line: a failure is then reported as JSON too. */
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+}
+
+function exitCodeFor(error: unknown, io: Io, json: boolean): number {
   if (error instanceof ExitCode) return error.code;
   if (error instanceof CommanderError) {
     // help and --version end through here too, with exit code 0
     return error.exitCode;
   }
   if (isRosettaError(error)) {
-    io.stderr(`rosetta: error: ${error.message}\n`);
-    if (error.hint) io.stderr(`  hint: ${error.hint}\n`);
+    if (json) io.stdout(`${JSON.stringify({ formatVersion: ERROR_FORMAT_VERSION, error: errorJson(error) }, null, 2)}\n`);
+    io.stderr(errorText(error));
     return 1;
   }
   // A bug, not a user error: say so, with the stack for the report.
@@ -98,6 +104,7 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--target <KIND/NAME>', 'apply only this resource and what it needs (repeatable)', collect, [])
     .option('--strict-adopt', 'fail when an existing request (53004/53005) differs from the manifest')
+    .option('--request-timeout <duration>', 'deadline for each request, from sending to the last byte of the answer (e.g. 30s, 2m)', '2m')
     .addOption(lockTimeoutOption())
     .action(async (paths: string[], options) => {
       const { applyCommand } = await import('./commands/apply.js');

@@ -2,6 +2,8 @@
  * A problem found in a manifest, with where it is. Validation collects these as
  * values (like terraform's diagnostics) and the CLI renders them once, sorted.
  */
+import { printable } from '../text.js';
+
 export interface Diagnostic {
   /** Stable identifier of the rule, e.g. `schema.required` or `cross.duplicate-name`. */
   rule: string;
@@ -19,9 +21,10 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  const hint = d.hint ? `\n  hint: ${d.hint}` : '';
-  return `${where}: error: ${d.message}${hint}`;
+  // A file name or an excerpt may hold anything: escaped, so each diagnostic stays one line.
+  const where = printable(d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file);
+  const hint = d.hint ? `\n  hint: ${printable(d.hint)}` : '';
+  return `${where}: error: ${printable(d.message)}${hint}`;
 }
 
 /** GitHub Actions workflow command, so the error shows inline in a pull request. */

@@ -16,6 +16,10 @@ export type Fault =
   | { type: 'commit-then-drop' }
   /** Never answer; `commit` says whether the create is stored first. */
   | { type: 'hang'; commit: boolean }
+  /** A real TCP reset (RST, ECONNRESET at the client), before or after storing the create. */
+  | { type: 'rst'; commit: boolean }
+  /** Store the create, send the headers, then one byte of the answer every `intervalMs`, forever. */
+  | { type: 'trickle'; intervalMs: number }
   /** Answer normally after a delay. */
   | { type: 'delay'; ms: number };
 

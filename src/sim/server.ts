@@ -118,8 +118,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const result = process(route, body, url);
     record({ answer: result.code });
     if (fault?.type === 'commit-then-drop') return void req.socket.destroy();
+    if (fault?.type === 'rst') return void req.socket.resetAndDestroy();
     if (fault?.type === 'hang') return; // committed; the client times out
+    if (fault?.type === 'trickle') return trickle(res, JSON.stringify(result), fault.intervalMs);
     return answer(res, 200, result);
+  }
+
+  /** A server that never finishes its answer: one byte at a time, each within undici's per-chunk timeout. */
+  function trickle(res: ServerResponse, text: string, intervalMs: number): void {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let at = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed) return void clearInterval(timer);
+      res.write(text[at % text.length] ?? ' ');
+      at++;
+    }, intervalMs);
+    res.on('close', () => clearInterval(timer));
   }
 
   function process(route: Route, body: Record<string, unknown>, url: URL) {
@@ -141,8 +155,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'reset':
         res.socket?.destroy();
         return true;
+      case 'rst':
+        if (!fault.commit) res.socket?.resetAndDestroy();
+        return !fault.commit;
       case 'hang':
         return !fault.commit;
+      case 'trickle':
       case 'commit-then-drop':
       case 'delay':
         return false;

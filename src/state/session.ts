@@ -12,6 +12,8 @@ const KEPT_PLAN_IDS = 20;
 export class StateSession {
   private writing: Promise<void> | undefined;
   private dirty = false;
+  /** The first failed write. After it nothing more is written: see `commit`. */
+  private failure: unknown;
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
@@ -45,8 +47,21 @@ export class StateSession {
     });
   }
 
-  /** Applies `change` now and resolves once a write containing it has completed. */
+  /** The error of the first write that failed, if one did. */
+  get failed(): unknown {
+    return this.failure;
+  }
+
+  /**
+   * Applies `change` now and resolves once a write containing it has completed.
+   *
+   * Once a write has failed, every later commit is refused with that error and nothing more is
+   * written: the in-memory state then holds changes that are not on disk (a pending record whose
+   * create was therefore never sent, say), and writing them later would record things that did
+   * not happen. The file keeps the last state that was written in full.
+   */
   commit(change: (state: State) => void): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     // In place: a write started after this line includes the change, which is all commit promises.
     change(this.state);
     this.state.serial += 1;
@@ -62,9 +77,11 @@ export class StateSession {
       this.dirty = false;
       const waiters = this.waiters.splice(0);
       try {
+        if (this.failure !== undefined) throw this.failure;
         await this.store.write(this.state);
         for (const w of waiters) w.resolve();
       } catch (error) {
+        this.failure ??= error;
         for (const w of waiters) w.reject(error);
       }
     }

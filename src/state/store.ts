@@ -9,10 +9,10 @@
  * carry 70 MB.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { RosettaError } from '../errors.js';
+import { realFs, writeFileDurably, type DurableFs } from './durable-write.js';
 import { acquireLock, forceUnlock, type HeldLock, type LockOptions } from './lock.js';
 import { STATE_VERSION, emptyState, type LockHolder, type State } from './types.js';
 
@@ -40,7 +40,7 @@ export class FileStateStore implements StateStore {
   private bodiesDirReady = false;
   private readonly bodiesWritten = new Set<string>();
 
-  constructor(path: string) {
+  constructor(path: string, private readonly fs: DurableFs = realFs) {
     this.location = path;
     this.lockPath = `${path}.lock`;
     this.backupPath = `${path}.backup`;
@@ -53,26 +53,38 @@ export class FileStateStore implements StateStore {
       text = await readFile(this.location, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-      throw error;
+      throw stateIoError(error, this.location, 'read');
     }
-    return parseState(text, this.location, this.backupPath);
+    const backupExists = await stat(this.backupPath).then((s) => s.isFile(), () => false);
+    return parseState(text, this.location, backupExists ? this.backupPath : undefined);
   }
 
+  /**
+   * All or nothing: the new state is written in full and fsynced before it replaces the old one
+   * (see durable-write.ts). On failure the file on disk is the previous state, untouched.
+   */
   async write(state: State): Promise<void> {
     await this.ensureDirectory();
-    // The backup is the state as this run found it (as terraform.tfstate.backup is), taken once.
+    // The backup is the state as this run found it (as terraform.tfstate.backup is), taken once,
+    // and written the same all-or-nothing way: a half backup would be worse than none.
     if (!this.backedUp) {
-      const exists = await stat(this.location).then(() => true, () => false);
-      if (exists) await copyFile(this.location, this.backupPath);
+      const previous = await readFile(this.location).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw stateIoError(error, this.location, 'read');
+      });
+      if (previous) await writeFileDurably(this.backupPath, previous, this.fs).catch((error) => Promise.reject(stateIoError(error, this.backupPath, 'write')));
       this.backedUp = true;
     }
-    await writeFileAtomic(this.location, serialiseState(state), { fsync: true });
-    await fsyncDirectory(dirname(this.location));
+    await writeFileDurably(this.location, serialiseState(state), this.fs).catch((error) => Promise.reject(stateIoError(error, this.location, 'write')));
   }
 
   async lock(options: LockOptions): Promise<HeldLock> {
     await this.ensureDirectory();
-    return acquireLock(this.lockPath, options);
+    try {
+      return await acquireLock(this.lockPath, options);
+    } catch (error) {
+      throw stateIoError(error, this.lockPath, 'write');
+    }
   }
 
   forceUnlock(): Promise<LockHolder | undefined> {
@@ -98,7 +110,9 @@ export class FileStateStore implements StateStore {
 
   private async ensureDirectory(): Promise<void> {
     if (this.directoryReady) return;
-    await mkdir(dirname(this.location), { recursive: true });
+    await mkdir(dirname(this.location), { recursive: true }).catch((error) => Promise.reject(stateIoError(error, dirname(this.location), 'write')));
+    const existing = await stat(this.location).catch(() => undefined);
+    if (existing && !existing.isFile()) throw stateIoError(Object.assign(new Error('not a file'), { code: 'EISDIR' }), this.location, 'read');
     this.directoryReady = true;
   }
 
@@ -141,13 +155,15 @@ export function serialiseState(state: State): string {
   return `${head},\n  "resources": ${body}\n}\n`;
 }
 
-export function parseState(text: string, location: string, backupPath: string): State {
+export function parseState(text: string, location: string, backupPath: string | undefined): State {
   let value: Partial<State>;
   try {
     value = JSON.parse(text) as Partial<State>;
   } catch (error) {
     throw new RosettaError('ROS_STATE_CORRUPT', `the state file ${location} is not valid JSON: ${(error as Error).message}`, {
-      hint: `the previous state is kept in ${backupPath}; inspect both before replacing anything`,
+      hint: backupPath
+        ? `${backupPath} holds the state as the last run found it, without that run's creates: compare both before replacing anything (a sampling plan missing from it would be created again)`
+        : 'no backup of the state exists; restore it from where you keep it (git, CI artifacts) before running apply',
     });
   }
   if (typeof value !== 'object' || value === null || typeof value.version !== 'number' || typeof value.resources !== 'object') {
@@ -159,16 +175,21 @@ export function parseState(text: string, location: string, backupPath: string): 
   return { ...emptyState(), ...value, appliedPlans: value.appliedPlans ?? [] } as State;
 }
 
-async function fsyncDirectory(dir: string): Promise<void> {
-  // Makes the rename itself durable. Not possible on every platform (Windows): best effort.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // ignore
-  }
+/** A file-system error on a state path, as a user-facing error: what is wrong and what to do. */
+export function stateIoError(error: unknown, path: string, action: 'read' | 'write'): unknown {
+  if (error instanceof RosettaError) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const known: Record<string, [string, string]> = {
+    ENOSPC: ['the disk is full', 'free some space, then run rosetta plan to see what was recorded'],
+    EDQUOT: ['the disk quota is exhausted', 'free some space, then run rosetta plan to see what was recorded'],
+    EACCES: ['permission denied', 'check the permissions of the state folder, or choose another with --state'],
+    EPERM: ['permission denied', 'check the permissions of the state folder, or choose another with --state'],
+    EROFS: ['the file system is read-only', 'choose a writable place with --state'],
+    EISDIR: ['it is a directory, not a file', 'give --state the path of a file, e.g. .rosetta/state.json'],
+    ENOTDIR: ['a part of the path is a file, not a folder', 'give --state a path whose folders are folders, e.g. .rosetta/state.json'],
+    EEXIST: ['a part of the path is a file, not a folder', 'give --state a path whose folders are folders, e.g. .rosetta/state.json'],
+  };
+  const entry = code === undefined ? undefined : known[code];
+  if (!entry) return error;
+  return new RosettaError('ROS_STATE_IO', `cannot ${action} ${path}: ${entry[0]} (${code})`, { hint: entry[1], cause: error });
 }

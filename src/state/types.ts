@@ -22,6 +22,11 @@ export interface AppliedAnnotationRequest extends RecordBase {
   requestId?: string;
   /** Business code of the answer: 2000, 53004 or 53005. */
   code?: number;
+  /**
+   * Set when an adoption (53005) was read back and the platform has no request with this id: the
+   * name belongs to another request. Sampling plans that need this request are skipped.
+   */
+  absent?: true;
   appliedAt: string;
 }
 
@@ -32,6 +37,11 @@ export interface AppliedSamplingPlan extends RecordBase {
   outcome: 'created' | 'resolved';
   annotationRequestId: string;
   samplingPackageId: number;
+  /** How many scenes the package holds; the list itself is kept beside the state, by digest. */
+  sceneCount?: number;
+  /** Digest of the sceneIdList the API answered (see StateStore.getBody). */
+  sceneListDigest?: string;
+  /** Written by rosetta 0.1 before the list moved out of the record; read, never written. */
   sceneIdList?: string[];
   requestId?: string;
   appliedAt: string;

@@ -1,4 +1,4 @@
-// The engine with a state store whose disk is full (the one failure that cannot be made real here).
+// The engine with a state store whose disk fills up (a real tmpfs is used in test/e2e/full-disk.test.ts).
 import { describe, expect, it } from 'vitest';
 import { applyCreates } from '../../src/apply/engine.js';
 import type { ApplyReport, Reporter, ResourceResult } from '../../src/apply/types.js';
@@ -31,32 +31,72 @@ class RecordingReporter implements Reporter {
   }
 }
 
+const ENOSPC = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+
+/** A store whose disk is full from write number `failFrom` on; records what reached it. */
+function fillingStore(failFrom: number) {
+  const store = {
+    writes: 0,
+    written: [] as State[],
+    bodies: [] as string[],
+    putBody: async (digest: string) => void store.bodies.push(digest),
+    write: async (state: State) => {
+      store.writes++;
+      if (store.writes >= failFrom) throw ENOSPC();
+      store.written.push(structuredClone(state));
+    },
+  };
+  return store;
+}
+
+function createsOf(resources: Parameters<typeof plan>[0]): Create[] {
+  return plan(resources, emptyState()).changes.filter((c): c is Create => c.action === 'create');
+}
+
 describe('apply engine when state cannot be written', () => {
-  it('reports the creates as not completed, keeps the sampling intent, and never resends', async () => {
+  it('never sends a sampling create whose pending record did not become durable', async () => {
     const sim = await simulator();
-    const resources = [requestResource('a'), samplingResource('a-qa', 'a')];
-    let writes = 0;
-    const full = {
-      putBody: async () => {
-        throw new Error('ENOSPC: no space left on device');
-      },
-      write: async (_state: State) => {
-        writes++;
-        // The first write (the annotation request's result) lands; then the disk is full.
-        if (writes > 1) throw new Error('ENOSPC: no space left on device');
-      },
-    };
-    const session = new StateSession(full as never, emptyState());
+    // write 1: the annotation request's record; write 2 (the pending record) fails.
+    const store = fillingStore(2);
+    const session = new StateSession(store as never, emptyState());
     const reporter = new RecordingReporter();
-    const creates = plan(resources, emptyState()).changes.filter((c): c is Create => c.action === 'create');
-    const report = await applyCreates(creates, { client: client(sim), session, store: full, reporter });
+    const report = await applyCreates(createsOf([requestResource('a'), samplingResource('a-qa', 'a')]), { client: client(sim), session, store, reporter });
 
     expect(report.summary).toEqual({ created: 1, adopted: 0, failed: 1, skipped: 0 });
-    const failed = report.results.find((r) => r.outcome === 'failed')!;
-    expect(failed).toMatchObject({ address: 'SamplingPlan/a-qa', message: 'could not complete: ENOSPC: no space left on device' });
-    expect(failed.hint).toMatch(/a sampling create shows as pending/);
-    expect(reporter.events).toContain('warned AnnotationRequest/a: could not keep the body for later diffs: ENOSPC: no space left on device');
-    // The pending record could not be made durable, so the sampling create was never sent.
+    expect(report.results.find((r) => r.address === 'SamplingPlan/a-qa')).toMatchObject({ outcome: 'failed', message: 'not sent: ENOSPC: no space left on device' });
     expect(sim.received.sampling).toBe(0);
+    expect(store.written.at(-1)!.resources['SamplingPlan/a-qa']).toBeUndefined();
+  });
+
+  it('stops starting creates, and reports the package id it could not record', async () => {
+    const sim = await simulator();
+    // writes: 1 the request, 2 the pending record of the first sampling plan, 3 its answer (fails).
+    const store = fillingStore(3);
+    const session = new StateSession(store as never, emptyState());
+    const reporter = new RecordingReporter();
+    const resources = [requestResource('a'), samplingResource('a-1', 'a'), samplingResource('a-2', 'a'), samplingResource('a-3', 'a')];
+    const report = await applyCreates(createsOf(resources), { client: client(sim), session, store, reporter, concurrency: 1 });
+
+    const packages = sim.platform.listSamplingPackages();
+    expect(packages).toHaveLength(1);
+    const unrecorded = report.results.filter((r) => r.unrecorded);
+    expect(unrecorded).toHaveLength(1);
+    expect(unrecorded[0]).toMatchObject({
+      address: 'SamplingPlan/a-1',
+      outcome: 'failed',
+      samplingPackageId: packages[0]!.samplingPackageId,
+      requestId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      hint: `once state can be written: rosetta state resolve SamplingPlan/a-1 --sampling-package-id ${packages[0]!.samplingPackageId}`,
+    });
+    expect(report.results.filter((r) => r.outcome === 'skipped').map((r) => [r.address, r.message])).toEqual([
+      ['SamplingPlan/a-2', 'not started: the state could not be written'],
+      ['SamplingPlan/a-3', 'not started: the state could not be written'],
+    ]);
+    expect(report.interrupted).toBe(true);
+    // Nothing was written after the failure, and the last state written holds the pending record.
+    expect(store.writes).toBe(3);
+    expect(store.written.at(-1)!.resources['SamplingPlan/a-1']).toMatchObject({ status: 'pending' });
+    // Bodies are kept after the run and never once a state write failed: the disk is for records.
+    expect(store.bodies).toEqual([]);
   });
 });

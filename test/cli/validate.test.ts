@@ -60,7 +60,7 @@ describe('rosetta validate', () => {
     expect(small.stdout).toContain(`qa.yaml: error: file is ${Buffer.byteLength(BAD)} bytes, over the 10 bytes limit`);
     const bad = await runRosetta(['validate', '--max-file-size', 'lots'], { cwd: dir });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe('rosetta: error: --max-file-size: expected a size like 256MB or 1GiB, found "lots"\n');
+    expect(bad.stderr).toBe('error[ROS_USAGE]: --max-file-size: expected a size like 256MB or 1GiB, found "lots"\n');
   });
 
   it('rejects unknown flags with exit 1', async () => {

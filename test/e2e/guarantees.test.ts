@@ -141,7 +141,7 @@ describe('guarantee 6: two applies on one state never run at once', () => {
     const second = await rosetta(sim, dir, ['apply', '--auto-approve']);
     expect(Date.now() - started).toBeLessThan(1500 + 1000);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`rosetta: error: the state is locked by pid ${first.pid} on `);
+    expect(second.stderr).toContain(`error[ROS_STATE_LOCKED]: the state is locked by pid ${first.pid} on `);
     expect(second.stderr).toContain('`rosetta apply`');
     expect(second.stderr).toContain('GitHub run 4242');
     expect(await firstExit).toBe(0);

@@ -25,7 +25,7 @@ describe('saved plans', () => {
 
     const again = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('rosetta: error: the plan plan.json was applied already');
+    expect(again.stderr).toContain('error[ROS_PLAN_STALE]: the plan plan.json was applied already');
     expect(sim.received['annotation-request']).toBe(1);
   });
 
@@ -36,7 +36,7 @@ describe('saved plans', () => {
     expect((await rosetta(sim, dir, ['apply', '--auto-approve', '--target', 'AnnotationRequest/ar'])).code).toBe(0);
     const stale = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('rosetta: error: the state changed since the plan plan.json was made (serial 0 → 1)');
+    expect(stale.stderr).toContain('error[ROS_PLAN_STALE]: the state changed since the plan plan.json was made (serial 0 → 1)');
     expect(sim.received.sampling).toBe(0);
   });
 
@@ -57,7 +57,7 @@ describe('saved plans', () => {
     const dir = tempDir(MANIFESTS);
     const apply = await rosetta(sim, dir, ['apply']);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('rosetta: error: apply needs confirmation, and there is no terminal to ask');
+    expect(apply.stderr).toContain('error[ROS_NOT_INTERACTIVE]: apply needs confirmation, and there is no terminal to ask');
     expect(sim.received['annotation-request']).toBe(0);
   });
 });
@@ -79,6 +79,6 @@ describe('rosetta state rm', () => {
     expect(list.stdout).toMatch(/^AnnotationRequest\/ar {2}created {2}annotationRequestId=[0-9a-f-]{36}\n$/);
     const missing = await rosetta(sim, dir, ['state', 'rm', 'SamplingPlan/qa']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('rosetta: error: SamplingPlan/qa is not in the state');
+    expect(missing.stderr).toContain('error[ROS_STATE_NOT_FOUND]: SamplingPlan/qa is not in the state');
   });
 });

@@ -94,9 +94,15 @@ describe('file state store', () => {
     expect(text.endsWith('}\n')).toBe(true);
   });
 
-  it('reports a corrupt state with the backup to look at', async () => {
+  it('reports a corrupt state with the backup to look at, when there is one', async () => {
+    const dir = tempDir({ 'state.json': '{"version": 1, "resources": {', 'state.json.backup': '{"version": 1, "resources": {}}' });
+    await expect(new FileStateStore(join(dir, 'state.json')).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', hint: expect.stringContaining(`${join(dir, 'state.json.backup')} holds the state as the last run found it`) });
+  });
+
+  it('never names a backup that does not exist', async () => {
     const dir = tempDir({ 'state.json': '{"version": 1, "resources": {' });
-    await expect(new FileStateStore(join(dir, 'state.json')).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', hint: expect.stringContaining('state.json.backup') });
+    const error = await new FileStateStore(join(dir, 'state.json')).read().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ROS_STATE_CORRUPT', hint: 'no backup of the state exists; restore it from where you keep it (git, CI artifacts) before running apply' });
   });
 
   it('refuses a state written by a newer rosetta', async () => {

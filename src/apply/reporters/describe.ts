@@ -1,4 +1,5 @@
 /** One line per result, shared by the reporters and the final summary. */
+import { printable } from '../../text.js';
 import type { ResourceResult } from '../types.js';
 
 export function describeResult(r: ResourceResult): string {
@@ -9,5 +10,6 @@ export function describeResult(r: ResourceResult): string {
   ].filter(Boolean);
   const detail = ids.length > 0 ? ` (${ids.join(', ')})` : '';
   const message = r.message && r.outcome !== 'created' ? `: ${r.message}` : '';
-  return `${r.address} ${r.outcome}${message}${detail}`;
+  // The message and requestId may come from the server: never print them raw.
+  return printable(`${r.address} ${r.outcome}${message}${detail}`);
 }

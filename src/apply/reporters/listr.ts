@@ -9,12 +9,15 @@
  */
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { RetryEvent } from '../../api/client.js';
+import { printable } from '../../text.js';
 import type { Create } from '../../plan/types.js';
 import type { ApplyReport, Reporter, ResourceResult } from '../types.js';
 import { describeResult } from './describe.js';
 
 interface Slot {
   task?: ListrTaskWrapper<unknown, never, never>;
+  /** Set before listr has started the task (it starts them asynchronously); applied when it does. */
+  title?: string;
   resolve: (result: ResourceResult) => void;
   done: Promise<ResourceResult>;
 }
@@ -35,6 +38,7 @@ export class ListrReporter implements Reporter {
         task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
           const slot = this.slots.get(c.address)!;
           slot.task = task;
+          if (slot.title) task.title = slot.title;
           const result = await slot.done;
           task.title = describeResult(result);
           if (result.outcome === 'skipped') task.skip(describeResult(result));
@@ -47,18 +51,20 @@ export class ListrReporter implements Reporter {
   }
 
   started(address: string): void {
-    const task = this.slots.get(address)?.task;
-    if (task) task.title = `${address} creating…`;
+    const slot = this.slots.get(address);
+    if (!slot) return;
+    slot.title = `${address} creating…`;
+    if (slot.task) slot.task.title = slot.title;
   }
 
   retrying(address: string, event: RetryEvent): void {
     const task = this.slots.get(address)?.task;
-    if (task) task.output = `attempt ${event.attempt}: ${event.reason}; retrying in ${(event.delayMs / 1000).toFixed(1)}s`;
+    if (task) task.output = `attempt ${event.attempt}: ${printable(event.reason)}; retrying in ${(event.delayMs / 1000).toFixed(1)}s`;
   }
 
   warned(address: string, message: string): void {
     const task = this.slots.get(address)?.task;
-    if (task) task.output = `warning: ${message}`;
+    if (task) task.output = `warning: ${printable(message)}`;
   }
 
   finished(result: ResourceResult): void {

@@ -1,6 +1,7 @@
 /** Line-per-event progress for CI logs and pipes: no cursor movement, no colours. */
 import type { Create } from '../../plan/types.js';
 import type { RetryEvent } from '../../api/client.js';
+import { printable } from '../../text.js';
 import type { ApplyReport, Reporter, ResourceResult } from '../types.js';
 import { describeResult } from './describe.js';
 
@@ -16,16 +17,16 @@ export class PlainReporter implements Reporter {
   }
 
   retrying(address: string, event: RetryEvent): void {
-    this.write(`${address}: attempt ${event.attempt} failed (${event.reason}); retrying in ${(event.delayMs / 1000).toFixed(1)}s\n`);
+    this.write(`${address}: attempt ${event.attempt} failed (${printable(event.reason)}); retrying in ${(event.delayMs / 1000).toFixed(1)}s\n`);
   }
 
   warned(address: string, message: string): void {
-    this.write(`${address}: warning: ${message}\n`);
+    this.write(`${address}: warning: ${printable(message)}\n`);
   }
 
   finished(result: ResourceResult): void {
     this.write(`${describeResult(result)}\n`);
-    if (result.hint && result.outcome === 'failed') this.write(`  hint: ${result.hint}\n`);
+    if (result.hint && result.outcome === 'failed') this.write(`  hint: ${printable(result.hint)}\n`);
   }
 
   async end(_report: ApplyReport): Promise<void> {}

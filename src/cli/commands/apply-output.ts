@@ -1,10 +1,25 @@
 /** apply --format json, and the markdown for $GITHUB_STEP_SUMMARY. */
 import type { ApplyReport } from '../../apply/types.js';
+import type { RosettaError } from '../../errors.js';
+import { errorJson } from '../error-output.js';
 
 export const APPLY_FORMAT_VERSION = 1;
 
-export function renderApplyJson(report: ApplyReport): string {
-  return `${JSON.stringify({ formatVersion: APPLY_FORMAT_VERSION, results: report.results, summary: report.summary, interrupted: report.interrupted }, null, 2)}\n`;
+/** One object; a run-level error (state could not be written) goes in it, not in a second object. */
+export function renderApplyJson(report: ApplyReport, error?: RosettaError): string {
+  const unrecorded = report.results.filter((r) => r.unrecorded);
+  return `${JSON.stringify(
+    {
+      formatVersion: APPLY_FORMAT_VERSION,
+      results: report.results,
+      summary: report.summary,
+      interrupted: report.interrupted,
+      ...(unrecorded.length > 0 ? { unrecorded } : {}),
+      ...(error ? { error: errorJson(error) } : {}),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 export function renderApplyMarkdown(report: ApplyReport): string {

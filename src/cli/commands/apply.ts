@@ -5,7 +5,8 @@ import { ListrReporter } from '../../apply/reporters/listr.js';
 import { PlainReporter, SilentReporter } from '../../apply/reporters/plain.js';
 import { describeResult } from '../../apply/reporters/describe.js';
 import type { ApplyReport, Reporter } from '../../apply/types.js';
-import { RosettaError } from '../../errors.js';
+import { RosettaError, isRosettaError } from '../../errors.js';
+import { errorText } from '../error-output.js';
 import { loadPlan } from '../../plan/plan-file.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import type { Create, Plan } from '../../plan/types.js';
@@ -13,7 +14,9 @@ import { StateSession } from '../../state/session.js';
 import type { StateStore } from '../../state/store.js';
 import type { State } from '../../state/types.js';
 import { pluralise } from '../../text.js';
-import { appendStepSummary, checkTargets, loadResources, lockState, openStateStore, planAgainst, type StateOptions } from '../context.js';
+import type { HeldLock } from '../../state/lock.js';
+import { printable } from '../../text.js';
+import { appendStepSummary, checkTargets, loadResources, lockState, openStateStore, parseDuration, planAgainst, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { renderApplyJson, renderApplyMarkdown } from './apply-output.js';
@@ -27,8 +30,12 @@ export interface ApplyOptions extends ManifestOptions, StateOptions {
   endpoint?: string;
   insecure?: boolean;
   lockTimeout: string;
+  requestTimeout: string;
   strictAdopt?: boolean;
 }
+
+/** How long creates in flight may go on after SIGINT/SIGTERM before they are cancelled (the contract's 10 s). */
+export const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function applyCommand(paths: string[], options: ApplyOptions, io: Io): Promise<void> {
   if (options.plan && (paths.length > 0 || options.target.length > 0)) {
@@ -38,23 +45,25 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new RosettaError('ROS_USAGE', `--concurrency: expected an integer from 1 to 256, found ${JSON.stringify(options.concurrency)}`);
   }
+  const requestMs = parseDuration('--request-timeout', options.requestTimeout);
+  if (requestMs <= 0) throw new RosettaError('ROS_USAGE', '--request-timeout: must be more than 0');
   const endpoint = resolveEndpoint(options, io.env);
   const credentials = resolveCredentials(io.env);
   const json = options.format === 'json';
 
-  // Manifests are read before the lock is taken: a typo should not hold the lock.
+  // Everything that can be wrong locally is found before the lock is taken: a typo, a bad proxy
+  // variable or a bad key should neither hold the lock nor leave it behind.
   const resources = options.plan ? undefined : await loadResources(paths, options, io);
+  const client = new RosettaClient({ endpoint, credentials, timeouts: { requestMs }, env: io.env });
   const store = openStateStore(options, io);
-  const lock = await lockState(store, ['rosetta', 'apply', ...paths].join(' '), options, io);
-  const stop = new AbortController();
-  const onSigint = () => {
-    if (stop.signal.aborted) return;
-    stop.abort();
-    io.stderr('\nInterrupted: starting nothing new; waiting for the creates in flight, then writing state. (They cannot be cancelled.)\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const client = new RosettaClient({ endpoint, credentials });
+  let lock: HeldLock;
+  try {
+    lock = await lockState(store, ['rosetta', 'apply', ...paths].join(' '), options, io);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  const shutdown = new Shutdown(io);
   try {
     const state = await store.read();
     const { plan, planId } = options.plan ? await savedPlanFor(options.plan, state, endpoint) : { plan: await planAgainst(resources!, state, store, checkTargets(options.target, resources!, state)), planId: undefined };
@@ -68,19 +77,93 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
 
     const session = new StateSession(store, state);
     const reporter = chooseReporter(options.format, io);
-    const report = creates.length > 0 ? await applyCreates(creates, { client, session, store, reporter, concurrency, strictAdopt: options.strictAdopt ?? false, stop: stop.signal }) : emptyReport();
-    if (planId) await session.markPlanApplied(planId);
+    const report = creates.length > 0
+      ? await applyCreates(creates, { client, session, store, reporter, concurrency, strictAdopt: options.strictAdopt ?? false, stop: shutdown.stop, cancel: shutdown.cancel })
+      : emptyReport();
+    if (planId && session.failed === undefined) await session.markPlanApplied(planId).catch(() => undefined);
 
-    const stillPending = Object.values(session.current.resources).filter((r) => r.status === 'pending').length;
-    if (json) io.stdout(renderApplyJson(report));
+    // After a failed state write the in-memory state holds changes that never reached the disk.
+    const stillPending = session.failed !== undefined ? 0 : Object.values(session.current.resources).filter((r) => r.status === 'pending').length;
+    const failure = session.failed === undefined ? undefined : asRosettaError(session.failed);
+    if (json) io.stdout(renderApplyJson(report, failure));
     else printSummary(io, report, stillPending, store);
-    await appendStepSummary(io, renderApplyMarkdown(report));
+    printUnrecorded(io, report);
+    await appendStepSummary(io, renderApplyMarkdown(report)).catch(() => undefined);
+    if (failure) {
+      io.stderr(errorText(failure));
+      throw new ExitCode(1);
+    }
     if (report.summary.failed > 0 || report.interrupted || stillPending > 0) throw new ExitCode(1);
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    shutdown.dispose();
     await client.close();
     await lock.release();
+  }
+}
+
+/**
+ * SIGINT/SIGTERM (Ctrl-C, a CI job's cancel): the first stops new creates and gives those in
+ * flight SHUTDOWN_GRACE_MS to finish; then, or at a second signal, they are cancelled. A
+ * cancelled sampling create is recorded as pending: it may have reached the API.
+ */
+class Shutdown {
+  private readonly stopping = new AbortController();
+  private readonly cancelling = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onSignal = (): void => {
+    if (!this.stopping.signal.aborted) {
+      this.stopping.abort();
+      this.io.stderr(`\nInterrupted: starting nothing new; waiting for the creates in flight (at most ${SHUTDOWN_GRACE_MS / 1000}s, then they are cancelled; interrupt again to cancel them now), then writing state.\n`);
+      this.timer = setTimeout(() => this.cancelNow(), SHUTDOWN_GRACE_MS);
+      this.timer.unref();
+    } else {
+      this.cancelNow();
+    }
+  };
+
+  constructor(private readonly io: Io) {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  get stop(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  get cancel(): AbortSignal {
+    return this.cancelling.signal;
+  }
+
+  private cancelNow(): void {
+    if (this.cancelling.signal.aborted) return;
+    this.io.stderr('Cancelling the requests in flight; a cancelled sampling create stays pending.\n');
+    this.cancelling.abort();
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+}
+
+function asRosettaError(error: unknown): RosettaError {
+  return isRosettaError(error) ? error : new RosettaError('ROS_STATE_IO', `the state could not be written: ${(error as Error)?.message ?? String(error)}`);
+}
+
+/** Creates the API confirmed that state could not hold: their ids go to stderr, whatever the format. */
+function printUnrecorded(io: Io, report: ApplyReport): void {
+  const lost = report.results.filter((r) => r.unrecorded);
+  if (lost.length === 0) return;
+  io.stderr(`\n${pluralise(lost.length, 'create')} confirmed by the API could not be recorded in state. Keep these ids:\n`);
+  for (const r of lost) {
+    const ids = [
+      r.samplingPackageId !== undefined ? `samplingPackageId ${r.samplingPackageId}` : undefined,
+      r.annotationRequestId !== undefined ? `annotationRequestId ${printable(r.annotationRequestId)}` : undefined,
+      r.requestId !== undefined ? `requestId ${printable(r.requestId)}` : undefined,
+    ].filter(Boolean);
+    io.stderr(`  ${r.address}: ${ids.join(', ')}\n`);
+    if (r.hint) io.stderr(`    then: ${r.hint.replace(/^once state can be written: /, '')}\n`);
   }
 }
 
@@ -123,11 +206,11 @@ function printSummary(io: Io, report: ApplyReport, pending: number, store: State
     io.stdout('\nNot applied:\n');
     for (const r of problems) {
       io.stdout(`  ${describeResult(r)}\n`);
-      if (r.hint) io.stdout(`    hint: ${r.hint}\n`);
+      if (r.hint) io.stdout(`    hint: ${printable(r.hint)}\n`);
     }
   }
   io.stdout(`\nApply: ${s.created} created, ${s.adopted} adopted, ${s.failed} failed, ${s.skipped} skipped. State: ${store.location}\n`);
-  if (report.interrupted) io.stdout('Interrupted before every create had started; run apply again to continue.\n');
+  if (report.interrupted) io.stdout('Stopped before every create had started; run apply again to continue.\n');
   if (pending > 0) io.stdout(`${pluralise(pending, 'sampling plan')} pending with an unknown outcome: see rosetta plan, then rosetta state resolve.\n`);
 }
 
