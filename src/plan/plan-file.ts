@@ -2,12 +2,21 @@
  * Saved plans (`plan --out FILE`, `apply --plan FILE`): the exact bodies to
  * send, the state lineage and serial they were made against, a digest of the
  * manifests and the endpoint. Never a secret.
+ *
+ * A plan file is reviewed and then applied exactly, so it is checked on load:
+ * every create's body against its recorded digest (the digest is what state
+ * records, so an edited body would be sent under the manifest's digest and
+ * hidden from the next plan), and the file as a whole against `planDigest`.
+ * This catches edits and corruption; it is not a signature (anyone who can
+ * edit the file can recompute both).
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
 import { RosettaError } from '../errors.js';
-import { summarise, type Plan } from './types.js';
+import { bodyDigest } from '../state/digest.js';
+import { writeFileDurably } from '../state/durable-write.js';
+import { isObject } from '../values.js';
+import { ACTIONS, summarise, type Plan } from './types.js';
 
 export const PLAN_FILE_VERSION = 1;
 
@@ -16,14 +25,25 @@ export interface SavedPlan {
   type: 'rosetta-plan';
   planId: string;
   rosettaVersion: string;
-  endpoint: string | null;
+  /** The API the plan was made for; apply refuses another. */
+  endpoint: string;
   manifestsDigest: string;
   plan: Plan;
+  /** Digest of everything above (see digestOf). */
+  planDigest: string;
 }
 
-export async function savePlan(path: string, plan: Plan, meta: { rosettaVersion: string; endpoint: string | null; manifestsDigest: string }): Promise<SavedPlan> {
-  const saved: SavedPlan = { formatVersion: PLAN_FILE_VERSION, type: 'rosetta-plan', planId: randomUUID(), ...meta, plan };
-  await writeFileAtomic(path, `${JSON.stringify(saved, null, 2)}\n`, { fsync: true });
+type Unsigned = Omit<SavedPlan, 'planDigest'>;
+
+function digestOf(saved: Unsigned): string {
+  const { formatVersion, type, planId, rosettaVersion, endpoint, manifestsDigest, plan } = saved;
+  return bodyDigest({ formatVersion, type, planId, rosettaVersion, endpoint, manifestsDigest, plan });
+}
+
+export async function savePlan(path: string, plan: Plan, meta: { rosettaVersion: string; endpoint: string; manifestsDigest: string }): Promise<SavedPlan> {
+  const unsigned: Unsigned = { formatVersion: PLAN_FILE_VERSION, type: 'rosetta-plan', planId: randomUUID(), ...meta, plan };
+  const saved: SavedPlan = { ...unsigned, planDigest: digestOf(unsigned) };
+  await writeFileDurably(path, `${JSON.stringify(saved, null, 2)}\n`);
   return saved;
 }
 
@@ -34,9 +54,29 @@ export async function loadPlan(path: string): Promise<SavedPlan> {
   } catch (error) {
     throw new RosettaError('ROS_PLAN_INVALID', `cannot read the plan file ${path}: ${(error as Error).message}`);
   }
-  if (value.type !== 'rosetta-plan' || value.formatVersion !== PLAN_FILE_VERSION || !value.plan || !Array.isArray(value.plan.changes) || typeof value.planId !== 'string') {
-    throw new RosettaError('ROS_PLAN_INVALID', `${path} is not a rosetta plan file (format ${PLAN_FILE_VERSION})`, { hint: 'make one with rosetta plan --out FILE' });
+  const remake = { hint: 'make a new one with rosetta plan --out FILE and review it again' };
+  if (
+    !isObject(value) ||
+    value.type !== 'rosetta-plan' ||
+    value.formatVersion !== PLAN_FILE_VERSION ||
+    typeof value.planId !== 'string' ||
+    typeof value.endpoint !== 'string' ||
+    typeof value.planDigest !== 'string' ||
+    !isObject(value.plan) ||
+    !Array.isArray(value.plan.changes) ||
+    !value.plan.changes.every((c: unknown) => isObject(c) && ACTIONS.includes(c.action as never) && typeof c.address === 'string')
+  ) {
+    throw new RosettaError('ROS_PLAN_INVALID', `${path} is not a rosetta plan file (format ${PLAN_FILE_VERSION}), or it was made by an older rosetta`, remake);
+  }
+  const saved = value as SavedPlan;
+  for (const change of saved.plan.changes) {
+    if (change.action === 'create' && bodyDigest(change.body) !== change.digest) {
+      throw new RosettaError('ROS_PLAN_INVALID', `the plan ${path} was changed after it was made: the body of ${change.address} does not match its digest`, remake);
+    }
+  }
+  if (digestOf(saved) !== saved.planDigest) {
+    throw new RosettaError('ROS_PLAN_INVALID', `the plan ${path} was changed after it was made: its digest does not match`, remake);
   }
   // Recount rather than trust the file's summary.
-  return { ...(value as SavedPlan), plan: { ...value.plan, summary: summarise(value.plan.changes) } };
+  return { ...saved, plan: { ...saved.plan, summary: summarise(saved.plan.changes) } };
 }

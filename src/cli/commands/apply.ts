@@ -172,12 +172,14 @@ async function savedPlanFor(path: string, state: State, endpoint: string): Promi
   if (state.appliedPlans.includes(saved.planId)) {
     throw new RosettaError('ROS_PLAN_STALE', `the plan ${path} was applied already`, { hint: 'make a new one with rosetta plan --out FILE' });
   }
-  if (saved.plan.state.lineage !== state.lineage || saved.plan.state.serial !== state.serial) {
-    throw new RosettaError('ROS_PLAN_STALE', `the state changed since the plan ${path} was made (serial ${saved.plan.state.serial} → ${state.serial})`, {
-      hint: 'make a new plan with rosetta plan --out FILE and review it again',
-    });
+  const remake = { hint: 'make a new plan with rosetta plan --out FILE and review it again' };
+  if (saved.plan.state.lineage !== null && saved.plan.state.lineage !== state.lineage) {
+    throw new RosettaError('ROS_PLAN_STALE', `the plan ${path} was made against another state (lineage ${saved.plan.state.lineage}; this state's is ${state.lineage ?? 'not set yet'})`, remake);
   }
-  if (saved.endpoint !== null && saved.endpoint !== endpoint) {
+  if (saved.plan.state.serial !== state.serial || (saved.plan.state.lineage === null && state.lineage !== null)) {
+    throw new RosettaError('ROS_PLAN_STALE', `the state changed since the plan ${path} was made (serial ${saved.plan.state.serial} → ${state.serial})`, remake);
+  }
+  if (saved.endpoint !== endpoint) {
     throw new RosettaError('ROS_PLAN_STALE', `the plan ${path} was made for ${saved.endpoint}, not ${endpoint}`);
   }
   return { plan: saved.plan, planId: saved.planId };

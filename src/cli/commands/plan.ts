@@ -1,4 +1,5 @@
 import { resolveEndpoint } from '../../api/config.js';
+import { RosettaError, isRosettaError } from '../../errors.js';
 import { savePlan } from '../../plan/plan-file.js';
 import { renderPlanJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
@@ -18,6 +19,8 @@ export interface PlanOptions extends ManifestOptions, StateOptions {
 }
 
 export async function planCommand(paths: string[], options: PlanOptions, io: Io): Promise<void> {
+  // Checked first: a plan that cannot be saved should not be printed as if it were.
+  if (options.out) endpointForSavedPlan(options, io);
   const resources = await loadResources(paths, options, io);
   const store = openStateStore(options, io);
   const state = await store.read();
@@ -29,17 +32,21 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   await appendStepSummary(io, renderPlanMarkdown(plan));
 
   if (options.out) {
-    // The endpoint is recorded when known, so a plan is not applied to another platform by accident.
-    let endpoint: string | null = null;
-    try {
-      endpoint = resolveEndpoint(options, io.env);
-    } catch {
-      endpoint = null;
-    }
+    // The endpoint is always recorded, so a plan is never applied to another platform by accident.
+    const endpoint = endpointForSavedPlan(options, io);
     await savePlan(options.out, plan, { rosettaVersion: VERSION, endpoint, manifestsDigest: manifestsDigest(resources) });
     if (options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
   }
 
   if (plan.summary.conflict > 0) throw new ExitCode(1);
   if (options.detailedExitcode && plan.summary.create > 0) throw new ExitCode(2);
+}
+
+function endpointForSavedPlan(options: PlanOptions, io: Io): string {
+  try {
+    return resolveEndpoint(options, io.env);
+  } catch (error) {
+    if (!isRosettaError(error)) throw error;
+    throw new RosettaError(error.code, `plan --out records the endpoint the plan is for: ${error.message}`, { hint: error.hint ?? 'set ROSETTA_ENDPOINT or pass --endpoint' });
+  }
 }
