@@ -181,6 +181,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
         outcome,
         digest: create.digest,
         annotationRequestId: create.body.annotationRequestId,
+        annotationRequestName: create.body.annotationRequestName,
         ...(answer.code === undefined ? {} : { code: answer.code }),
         ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
         ...(absent ? { absent: true as const } : {}),

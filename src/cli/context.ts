@@ -48,8 +48,34 @@ export function checkTargets(targets: readonly string[], resources: readonly Res
   return [...targets];
 }
 
+/**
+ * Names are unique on the platform, so a new annotation request may not take the name of another
+ * one already in state: validate cannot see it when the two manifests are applied in separate runs
+ * (`apply a.yaml`, then `apply b.yaml`), and the API would answer 53005 and adopt the wrong request.
+ */
+export function checkNamesAgainstState(resources: readonly Resource[], state: State): void {
+  const holders = new Map<string, string>();
+  for (const [address, record] of Object.entries(state.resources)) {
+    if (record.kind === 'AnnotationRequest' && record.status === 'applied' && record.annotationRequestName !== undefined) holders.set(record.annotationRequestName, address);
+  }
+  const problems: string[] = [];
+  for (const r of resources) {
+    if (r.kind !== 'AnnotationRequest' || state.resources[r.address]) continue;
+    const holder = holders.get(r.body.annotationRequestName);
+    if (holder && holder !== r.address) {
+      problems.push(`${r.source.file}:${r.source.line}:${r.source.col}: ${r.address}: annotationRequestName ${JSON.stringify(r.body.annotationRequestName)} is already used by ${holder}, applied earlier`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new RosettaError('ROS_MANIFEST_INVALID', problems.join('; '), {
+      hint: 'annotation request names are unique on the platform: give this one another annotationRequestName',
+    });
+  }
+}
+
 /** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
 export async function planAgainst(resources: readonly Resource[], state: State, store: StateStore, targets: readonly string[]): Promise<Plan> {
+  checkNamesAgainstState(resources, state);
   const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
   const appliedBodies = new Map<string, unknown>();
   for (const r of resources) {

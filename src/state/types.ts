@@ -19,6 +19,8 @@ export interface AppliedAnnotationRequest extends RecordBase {
   status: 'applied';
   outcome: 'created' | 'adopted';
   annotationRequestId: string;
+  /** The name sent (names are unique on the platform: 53005); absent in records of rosetta 0.1. */
+  annotationRequestName?: string;
   requestId?: string;
   /** Business code of the answer: 2000, 53004 or 53005. */
   code?: number;

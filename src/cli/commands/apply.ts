@@ -93,7 +93,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
       io.stderr(errorText(failure));
       throw new ExitCode(1);
     }
-    if (report.summary.failed > 0 || report.interrupted || stillPending > 0) throw new ExitCode(1);
+    if (report.summary.failed > 0 || report.summary.skipped > 0 || report.interrupted || stillPending > 0) throw new ExitCode(1);
   } finally {
     shutdown.dispose();
     await client.close();
