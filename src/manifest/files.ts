@@ -1,10 +1,14 @@
 /**
- * Finds manifest files and reads them defensively: a size cap checked before
- * reading, UTF-8 only, byte-order mark removed.
+ * Finds manifest files and reads them defensively: only regular files (not
+ * devices, pipes or /proc entries that lie about their size), symlinks found in
+ * a directory only when they stay inside it, each file read once however many
+ * paths lead to it, a size cap checked on the opened file and while reading,
+ * UTF-8 text only, byte-order mark removed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -22,15 +26,22 @@ export async function findManifestFiles(
   paths: readonly string[],
   cwd: string,
 ): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
-  const found = new Set<string>();
+  /** Real path → the path it was found by (the first, in sorted order). */
+  const found = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
+  const add = (real: string, path: string) => {
+    const earlier = found.get(real);
+    if (earlier === undefined || path < earlier) found.set(real, path);
+  };
   for (const path of paths.length > 0 ? paths : ['.']) {
     const absolute = resolve(cwd, path);
     const info = await stat(absolute).catch(() => undefined);
     if (!info) {
       diagnostics.push(fileProblem(displayPath(absolute, cwd), 'files.not-found', 'no such file or directory'));
     } else if (info.isDirectory()) {
-      // dot: false skips dot-folders (.git, .rosetta) and dot-files.
+      const root = await realpath(absolute);
+      // dot: false skips dot-folders (.git, .rosetta) and dot-files. Symlinks are followed (a loop is
+      // walked once and its files found again by their real paths, below), but only into the root.
       const matches = await glob(['**/*.yaml', '**/*.yml'], {
         cwd: absolute,
         absolute: true,
@@ -42,12 +53,25 @@ export async function findManifestFiles(
           fileProblem(displayPath(absolute, cwd), 'files.empty-dir', 'no .yaml or .yml files found in this directory'),
         );
       }
-      for (const match of matches) found.add(resolve(match));
+      for (const match of matches.map((m) => resolve(m)).sort()) {
+        const real = await realpath(match).catch(() => undefined);
+        if (real === undefined) {
+          diagnostics.push(fileProblem(displayPath(match, cwd), 'files.broken-link', 'a symbolic link to nothing'));
+        } else if (real !== root && !real.startsWith(root + sep)) {
+          diagnostics.push(
+            fileProblem(displayPath(match, cwd), 'files.outside-root', `a symbolic link that leads outside ${displayPath(absolute, cwd)}`, 'name the file itself on the command line if you mean to read it'),
+          );
+        } else {
+          add(real, match);
+        }
+      }
     } else {
-      found.add(absolute);
+      // Named on the command line: the user chose it, wherever a link leads (readSourceFile still
+      // refuses anything but a regular file).
+      add(await realpath(absolute), absolute);
     }
   }
-  return { files: [...found].sort(), diagnostics };
+  return { files: [...found.values()].sort(), diagnostics };
 }
 
 export async function readSourceFile(
@@ -56,14 +80,40 @@ export async function readSourceFile(
   maxBytes: number,
 ): Promise<{ ok: true; file: SourceFile } | { ok: false; diagnostic: Diagnostic }> {
   const display = displayPath(absolute, cwd);
-  const info = await stat(absolute);
-  if (info.size > maxBytes) {
-    return {
-      ok: false,
-      diagnostic: fileProblem(display, 'files.too-large', `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit`, 'split it, or raise the limit with --max-file-size'),
-    };
+  const tooLarge = (size: string) => ({
+    ok: false as const,
+    diagnostic: fileProblem(display, 'files.too-large', `file is ${size}, over the ${formatBytes(maxBytes)} limit`, 'split it, or raise the limit with --max-file-size'),
+  });
+  // O_NONBLOCK: opening a named pipe must not wait for a writer. Checks are on the opened file, so
+  // what is checked is what is read.
+  const handle = await open(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      return { ok: false, diagnostic: fileProblem(display, 'files.not-regular', 'not a regular file (a device, pipe or socket); only YAML files are read') };
+    }
+    if (info.size > maxBytes) return tooLarge(formatBytes(info.size));
+    // Read until the end, never more than one byte past the cap: some files (/proc) report a size
+    // of 0 and hold more, and a file may grow while it is read.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(info.size + 1, 64 * 1024)));
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
+        buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(maxBytes + 1, length * 2) - length)]);
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
+    return decode(buffer.subarray(0, length), display);
+  } finally {
+    await handle.close();
   }
-  const bytes = await readFile(absolute);
+}
+
+function decode(bytes: Buffer, display: string): { ok: true; file: SourceFile } | { ok: false; diagnostic: Diagnostic } {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     return { ok: false, diagnostic: fileProblem(display, 'files.encoding', 'file is UTF-16; manifests must be UTF-8', 'save the file as UTF-8') };
   }
@@ -77,6 +127,13 @@ export async function readSourceFile(
       ok: false,
       diagnostic: { rule: 'files.encoding', file: display, line, col, message: 'file is not valid UTF-8', hint: 'save the file as UTF-8' },
     };
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const before = bytes.subarray(0, nul).toString('utf8');
+    const line = before.split('\n').length;
+    const col = before.length - before.lastIndexOf('\n');
+    return { ok: false, diagnostic: { rule: 'files.binary', file: display, line, col, message: 'file contains a NUL byte: not a text file' } };
   }
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
