@@ -8,7 +8,7 @@
  * other lock is broken only by `rosetta state unlock`.
  */
 import { randomUUID } from 'node:crypto';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { RosettaError } from '../errors.js';
 import type { LockHolder } from './types.js';
@@ -44,9 +44,11 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
     }
     const current = await readHolder(lockPath);
     if (current && current.host === holder.host && !isAlive(current.pid)) {
-      options.onWarning?.(`taking over the state lock of ${describeHolder(current)}: that process is no longer running`);
-      await unlink(lockPath).catch(() => undefined);
-      continue;
+      if (await breakStaleLock(lockPath, current.id)) {
+        options.onWarning?.(`taking over the state lock of ${describeHolder(current)}: that process is no longer running`);
+        continue;
+      }
+      // Another caller is breaking it: wait like for any held lock (or fail fast).
     }
     if (Date.now() >= deadline) {
       throw new RosettaError('ROS_STATE_LOCKED', `the state is locked by ${current ? describeHolder(current) : 'another run (holder unknown)'}`, {
@@ -54,6 +56,39 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
       });
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, deadline - Date.now()))));
+  }
+}
+
+/** A breaker older than this was left by a process that died while breaking (it takes milliseconds). */
+const STALE_BREAKER_MS = 10_000;
+
+/**
+ * Removes a stale lock, atomically with respect to other callers doing the same. Reading the lock,
+ * finding its holder dead and deleting it are three steps: between them another caller may have
+ * removed the stale lock and taken the lock itself, and a plain unlink would delete that live lock.
+ * So breaking is done by one caller at a time, holding `<lock>.break` (created with O_EXCL), and the
+ * lock is removed only if it still names the stale holder that was found dead. Only breakers remove
+ * someone else's lock, so while the breaker is held the lock cannot change from the stale holder
+ * to another one. Returns true when this caller removed it.
+ */
+async function breakStaleLock(lockPath: string, staleId: string): Promise<boolean> {
+  const breaker = `${lockPath}.break`;
+  try {
+    const handle = await open(breaker, 'wx');
+    await handle.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const age = await stat(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > STALE_BREAKER_MS) await unlink(breaker).catch(() => undefined);
+    return false; // someone else is breaking it; the caller tries again
+  }
+  try {
+    const current = await readHolder(lockPath);
+    if (current?.id !== staleId) return false;
+    await unlink(lockPath);
+    return true;
+  } finally {
+    await unlink(breaker).catch(() => undefined);
   }
 }
 
