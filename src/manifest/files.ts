@@ -25,10 +25,11 @@ export interface SourceFile {
 export async function findManifestFiles(
   paths: readonly string[],
   cwd: string,
-): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+): Promise<{ files: string[]; diagnostics: Diagnostic[]; skippedDotFiles: string[] }> {
   /** Real path → the path it was found by (the first, in sorted order). */
   const found = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
+  const skippedDotFiles: string[] = [];
   const add = (real: string, path: string) => {
     const earlier = found.get(real);
     if (earlier === undefined || path < earlier) found.set(real, path);
@@ -42,12 +43,17 @@ export async function findManifestFiles(
       const root = await realpath(absolute);
       // dot: false skips dot-folders (.git, .rosetta) and dot-files. Symlinks are followed (a loop is
       // walked once and its files found again by their real paths, below), but only into the root.
+      // .yaml and .yml in any case (.YAML from Windows tools is the same format).
       const matches = await glob(['**/*.yaml', '**/*.yml'], {
         cwd: absolute,
         absolute: true,
         dot: false,
+        caseSensitiveMatch: false,
         ignore: ['**/node_modules/**'],
       });
+      // Dot-files (CI definitions such as .gitlab-ci.yml) are skipped on purpose, but said so.
+      const dotFiles = await glob(['**/.*.yaml', '**/.*.yml'], { cwd: absolute, absolute: true, dot: true, caseSensitiveMatch: false, ignore: ['**/node_modules/**', '**/.*/**'] });
+      skippedDotFiles.push(...dotFiles.map((f) => displayPath(resolve(f), cwd)));
       if (matches.length === 0) {
         diagnostics.push(
           fileProblem(displayPath(absolute, cwd), 'files.empty-dir', 'no .yaml or .yml files found in this directory'),
@@ -71,7 +77,7 @@ export async function findManifestFiles(
       add(await realpath(absolute), absolute);
     }
   }
-  return { files: [...found.values()].sort(), diagnostics };
+  return { files: [...found.values()].sort(), diagnostics, skippedDotFiles: skippedDotFiles.sort() };
 }
 
 export async function readSourceFile(

@@ -25,6 +25,8 @@ export interface LoadResult {
   /** Sorted by address; empty when there are diagnostics. */
   resources: Resource[];
   diagnostics: Diagnostic[];
+  /** Dot-files in the searched directories, not read (named on the command line, they are). */
+  skippedDotFiles: string[];
 }
 
 export async function loadManifests(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
@@ -68,8 +70,9 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     diagnostics.push({ rule: 'files.no-documents', file: files.join(', '), line: 0, col: 0, message: 'no manifests found (all documents are empty)' });
   }
   diagnostics.sort(compareDiagnostics);
-  if (diagnostics.length > 0) return { files, resources: [], diagnostics };
-  return { files, resources: toResources(candidates), diagnostics };
+  const { skippedDotFiles } = found;
+  if (diagnostics.length > 0) return { files, resources: [], diagnostics, skippedDotFiles };
+  return { files, resources: toResources(candidates), diagnostics, skippedDotFiles };
 }
 
 function requestIdOf(name: string, spec: Record<string, unknown>): string | undefined {

@@ -82,9 +82,13 @@ export function parseSourceFully(source: SourceFile): { documents: ParsedDocumen
     for (const problem of problems) {
       diagnostics.push({ rule: `yaml.${problem.code.toLowerCase()}`, ...at(problem.pos[0]), message: yamlMessage(problem.code, problem.message) });
     }
-    const duplicates = problems.length === 0 ? findDuplicateKeys(doc) : [];
+    const duplicates = problems.length === 0 ? findBadKeys(doc) : [];
     for (const { key, offset } of duplicates) {
-      diagnostics.push({ rule: 'yaml.duplicate_key', ...at(offset), message: `duplicate key ${JSON.stringify(key)}: map keys must be unique` });
+      diagnostics.push(
+        key === undefined
+          ? { rule: 'yaml.complex-key', ...at(offset), message: 'a map key must be a plain value, not a list or a map', hint: 'remove the "? " complex key; manifest keys are field names and scene ids' }
+          : { rule: 'yaml.duplicate_key', ...at(offset), message: `duplicate key ${JSON.stringify(key)}: map keys must be unique` },
+      );
     }
     if (problems.length > 0 || duplicates.length > 0 || doc.contents === null) return;
     let value: unknown;
@@ -108,14 +112,20 @@ export function parseSourceFully(source: SourceFile): { documents: ParsedDocumen
   return { documents, diagnostics };
 }
 
-/** Repeated keys in any map of the document, each reported at its second occurrence. */
-function findDuplicateKeys(doc: Document.Parsed): { key: string; offset: number }[] {
-  const found: { key: string; offset: number }[] = [];
+/**
+ * Repeated keys in any map of the document, each reported at its second occurrence, and keys that
+ * are lists or maps (`? [a, b]`: JavaScript would stringify them, with a warning), as `key: undefined`.
+ */
+function findBadKeys(doc: Document.Parsed): { key: string | undefined; offset: number }[] {
+  const found: { key: string | undefined; offset: number }[] = [];
   visit(doc, {
     Map(_, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
+        if (!isScalar(pair.key)) {
+          if (pair.key !== null) found.push({ key: undefined, offset: (pair.key as { range?: [number] }).range?.[0] ?? 0 });
+          continue;
+        }
         const key = String(pair.key.value);
         if (seen.has(key)) found.push({ key, offset: pair.key.range?.[0] ?? 0 });
         seen.add(key);

@@ -23,12 +23,45 @@ export function checkRules(parsed: ParsedDocument, kind: Kind, spec: Spec): Diag
   const report: Report = (path, rule, message, hint) => {
     diagnostics.push({ rule, ...positionOf(parsed, ['spec', ...path]), message, ...(hint === undefined ? {} : { hint }) });
   };
+  checkValues(spec, [], report);
   if (kind === 'AnnotationRequest') checkAnnotationRequest(spec, report);
   else checkSamplingPlan(spec, report);
   return diagnostics;
 }
 
+/**
+ * What no field may hold, whatever its type: an integer JavaScript cannot hold exactly (it would be
+ * sent rounded: 9007199254740993 as 9007199254740992), a string that cannot be sent as UTF-8 (a
+ * lone surrogate from a "\ud800" escape) or holding a NUL character. A large sceneIdMap is checked
+ * in checkAnnotationRequest's own pass over it.
+ */
+function checkValues(value: unknown, path: PathSegment[], report: Report): void {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      report(path, 'rules.unsafe-integer', `spec.${formatPath(path)}: ${value} is too large to be sent exactly; integers must be at most ${Number.MAX_SAFE_INTEGER}`);
+    }
+  } else if (typeof value === 'string') {
+    const problem = stringProblem(value);
+    if (problem) report(path, 'rules.bad-string', `spec.${formatPath(path)}: ${problem}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkValues(item, [...path, i], report));
+  } else if (isObject(value) && !isLargeKnownMap(value)) {
+    for (const key of keysOf(value)) {
+      const problem = stringProblem(key);
+      if (problem) report([...path, key], 'rules.bad-string', `spec.${formatPath([...path, key])}: the key ${problem}`);
+      checkValues(value[key], [...path, key], report);
+    }
+  }
+}
+
+function stringProblem(text: string): string | undefined {
+  if (!text.isWellFormed()) return 'contains a lone surrogate (an unpaired \\ud800-\\udfff escape), which cannot be sent as UTF-8';
+  if (text.includes('\u0000')) return 'contains a NUL character';
+  return undefined;
+}
+
 function checkAnnotationRequest(spec: Spec, report: Report): void {
+  checkNotBlank(spec, 'annotationRequestName', report);
   for (const field of ['annotationRequestId', 'annotationRequestName']) {
     const value = spec[field];
     if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_ID_BYTES) {
@@ -47,6 +80,10 @@ function checkAnnotationRequest(spec: Spec, report: Report): void {
       if (sceneId === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', 'spec.sceneIdMap: a scene id must not be empty');
       else if (uri === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', `${field(sceneId)}: the scene URI must not be empty`);
       else if (large && typeof uri !== 'string') report(['sceneIdMap', sceneId], 'schema.type', `${field(sceneId)}: expected a string, found ${describeValue(uri)}`);
+      else if (large) {
+        const problem = stringProblem(sceneId) ?? stringProblem(uri as string);
+        if (problem) report(['sceneIdMap', sceneId], 'rules.bad-string', `${field(sceneId)}: ${problem}`);
+      }
     }
   }
   checkCallback(spec.annotationRequestCallback, ['annotationRequestCallback'], report);
@@ -81,8 +118,15 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/** Names the platform shows to people: whitespace alone is no name. */
+function checkNotBlank(spec: Spec, field: string, report: Report): void {
+  const value = spec[field];
+  if (typeof value === 'string' && value !== '' && value.trim() === '') report([field], 'rules.blank', `spec.${field}: must not be only whitespace`);
+}
+
 function checkSamplingPlan(spec: Spec, report: Report): void {
   const has = (field: string) => spec[field] !== undefined;
+  checkNotBlank(spec, 'poolName', report);
 
   if (has('annotationRequestRef') === has('annotationRequestId')) {
     report(has('annotationRequestId') ? ['annotationRequestId'] : [], 'rules.one-of-request', has('annotationRequestRef')
@@ -140,10 +184,33 @@ function checkSubCondition(sub: Spec, report: Report): void {
     const missing = present === 'workPoolFilter' ? 'workPoolFilterType' : 'workPoolFilter';
     report(at(present), 'rules.sub-condition', `spec.subCondition.${present}: must be given together with ${missing}`);
   }
-  if (typeof sub.startTime === 'string' && typeof sub.endTime === 'string') {
+  const validTimes = ['startTime', 'endTime'].map((field) => {
+    const value = sub[field];
+    if (typeof value !== 'string') return false;
+    const problem = timeProblem(value);
+    if (problem) report(at(field), 'rules.time', `spec.subCondition.${field}: ${problem}, found ${JSON.stringify(value)}`);
+    return problem === undefined;
+  });
+  if (validTimes.every(Boolean) && typeof sub.startTime === 'string' && typeof sub.endTime === 'string') {
     const normal = (t: string) => t.replace('T', ' ');
     if (normal(sub.startTime) > normal(sub.endTime)) {
       report(at('startTime'), 'rules.time-order', `spec.subCondition.startTime (${sub.startTime}) must not be after endTime (${sub.endTime})`);
     }
   }
+}
+
+/**
+ * The schema's pattern checks the shape (2025-03-13 or 2025-03-13 20:00[:00]); this checks that it
+ * is a real date and time: no February 30th, no hour 25. Undefined when the shape itself is wrong
+ * (the schema reports that).
+ */
+export function timeProblem(text: string): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  if (month! < 1 || month! > 12) return `month ${match[2]} does not exist`;
+  const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (day! < 1 || day! > days) return `${year}-${match[2]} has no day ${match[3]}`;
+  if (hour > 23 || minute > 59 || second > 59) return `${match[4]}:${match[5]}${match[6] ? `:${match[6]}` : ''} is not a time of day`;
+  return undefined;
 }

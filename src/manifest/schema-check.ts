@@ -98,7 +98,8 @@ function describe(parsed: ParsedDocument, error: AjvError, path: PathSegment[]):
     case 'additionalProperties': {
       const extra = String(p.additionalProperty);
       const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
-      const hint = UNKNOWN_FIELD_HINTS[extra] ?? suggestion(extra, allowed) ?? (allowed.length > 0 ? `allowed fields: ${allowed.join(', ')}` : undefined);
+      // hasOwn: a field named __proto__ or constructor must not find Object.prototype's members.
+      const hint = (Object.hasOwn(UNKNOWN_FIELD_HINTS, extra) ? UNKNOWN_FIELD_HINTS[extra] : undefined) ?? suggestion(extra, allowed) ?? (allowed.length > 0 ? `allowed fields: ${allowed.join(', ')}` : undefined);
       return make(`${formatPath([...path, extra])}: unknown field "${extra}"`, hint, [...path, extra], 'key');
     }
     case 'type':

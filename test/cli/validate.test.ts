@@ -14,10 +14,18 @@ spec:
 `;
 
 describe('rosetta validate', () => {
+  it('reads .YAML and .YML files too', async () => {
+    const dir = tempDir({ 'UPPER.YAML': BAD, 'Other.Yml': BAD.replace('name: qa', 'name: qa-2') });
+    const result = await runRosetta(['validate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('UPPER.YAML:8:18: error: spec.samplingRatio: must be <= 1, found number 2');
+    expect(result.stdout).toContain('Other.Yml:8:18: error: spec.samplingRatio: must be <= 1, found number 2');
+  });
+
   it('passes the examples with exit 0 and a summary', async () => {
     const result = await runRosetta(['validate', 'examples/']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe('9 manifests in 4 files valid (3 AnnotationRequest, 6 SamplingPlan)\n');
+    expect(result.stdout).toBe('9 manifests in 4 files valid (3 AnnotationRequest, 6 SamplingPlan); skipped 1 dot-file (examples/ci/.gitlab-ci.yml)\n');
   });
 
   it('prints file:line:col errors sorted, a summary, exit 1 and no stack trace', async () => {
