@@ -20,8 +20,11 @@ const env = {
   ROSETTA_STATE: join(stateDir, 'state.json'),
 };
 
+// Bold only for a terminal that wants colour (https://no-color.org): never escape codes into a pipe.
+const bold = process.stdout.isTTY && !process.env.NO_COLOR ? (text) => `\x1b[1m${text}\x1b[0m` : (text) => text;
+
 function step(title, args, expected = [0]) {
-  process.stdout.write(`\n\x1b[1m$ rosetta ${args.join(' ')}\x1b[0m   # ${title}\n`);
+  process.stdout.write(`\n${bold(`$ rosetta ${args.join(' ')}`)}   # ${title}\n`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code) => (expected.includes(code) ? resolve(code) : reject(new Error(`rosetta ${args[0]} exited with ${code}`))));

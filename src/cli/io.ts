@@ -9,6 +9,8 @@ export interface Io {
   cwd: string;
   /** True when stdout is a terminal and CI is not set: enables prompts and live progress. */
   interactive: boolean;
+  /** True when stdin and stdout are a terminal, CI or not (to say why rosetta does not ask). */
+  terminal: boolean;
 }
 
 export function processIo(): Io {
@@ -18,6 +20,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI,
+    terminal: Boolean(process.stdout.isTTY && process.stdin.isTTY),
   };
 }
 

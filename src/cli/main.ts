@@ -132,6 +132,14 @@ function buildProgram(io: Io): Command {
     .addOption(stateOption())
     .action(async (address: string, options) => (await import('./commands/state.js')).stateRmCommand(address, options, io));
   state
+    .command('mv')
+    .description('rename a resource in state after renaming its manifest (nothing is sent; no second package is created)')
+    .argument('<FROM>', 'KIND/NAME in state')
+    .argument('<TO>', 'KIND/NAME, the new metadata.name')
+    .addOption(lockTimeoutOption())
+    .addOption(stateOption())
+    .action(async (from: string, to: string, options) => (await import('./commands/state.js')).stateMvCommand(from, to, options, io));
+  state
     .command('resolve')
     .description('settle a pending sampling create: the package id you found, or --not-created')
     .argument('<KIND/NAME>')

@@ -51,6 +51,7 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
     }
   }
 
+  markRenames(changes);
   changes.sort(byOrder);
   return {
     changes,
@@ -58,6 +59,21 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
     state: { lineage: state.lineage, serial: state.serial },
     ...(options.targets && options.targets.length > 0 ? { targets: [...options.targets].sort() } : {}),
   };
+}
+
+/**
+ * A create whose body is exactly an orphan's (same kind, same digest) is most likely a renamed
+ * manifest: the plan says so, because applying it would create a second package.
+ */
+function markRenames(changes: Change[]): void {
+  const orphans = new Map<string, string>();
+  for (const c of changes) if (c.action === 'orphan' && c.record.status === 'applied') orphans.set(`${c.kind}\0${c.record.digest}`, c.address);
+  if (orphans.size === 0) return;
+  changes.forEach((c, i) => {
+    if (c.action !== 'create') return;
+    const from = orphans.get(`${c.kind}\0${c.digest}`);
+    if (from) changes[i] = { ...c, renamedFrom: from };
+  });
 }
 
 /** Targets plus the annotation requests their sampling plans need. */

@@ -1,6 +1,6 @@
 /** Pieces shared by the text and markdown renderers. */
 import { keysOf } from '../manifest/known-keys.js';
-import { pluralise } from '../text.js';
+import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from './types.js';
 
@@ -18,7 +18,8 @@ export function headline(change: Change): string {
     case 'conflict':
       return `was applied with a different spec; the API cannot update it${change.fields.length > 0 ? ` (changed: ${change.fields.map((f) => f.field).join(', ')})` : ''}`;
     case 'pending':
-      return `has a sampling create sent at ${change.startedAt} whose outcome is unknown; nothing will be sent${change.reason ? ` (${change.reason})` : ''}`;
+      // The reason may quote a server's message.
+      return `has a sampling create sent at ${change.startedAt} whose outcome is unknown; nothing will be sent${change.reason ? ` (${printable(change.reason)})` : ''}`;
     case 'orphan':
       return 'is in state but no longer in the manifests; the API cannot delete it, nothing will be sent';
     default:
@@ -29,6 +30,10 @@ export function headline(change: Change): string {
 /** What the user can do about a change that needs them, if anything. */
 export function advice(change: Change): string | undefined {
   switch (change.action) {
+    case 'create':
+      return change.renamedFrom
+        ? `${change.renamedFrom} (in state, no longer in the manifests) has exactly this body: if you renamed it, run rosetta state mv ${change.renamedFrom} ${change.address} instead of creating another`
+        : undefined;
     case 'conflict':
       return `to create a new one, give it a new metadata.name; to stop tracking the applied one: rosetta state rm ${change.address}`;
     case 'pending':

@@ -1,11 +1,12 @@
 /** The plan for a terminal: Terraform-like symbols, deterministic, no timestamps of its own. */
 import { advice, bodyLines, headline, summaryLine, SYMBOLS } from './render-common.js';
+import { pluralise } from '../text.js';
 import type { Plan } from './types.js';
 
 export function renderPlanText(plan: Plan): string {
   const shown = plan.changes.filter((c) => c.action !== 'noop');
   if (shown.length === 0) {
-    return `No changes. ${plan.summary.noop} resources are up to date.\n`;
+    return `No changes. ${pluralise(plan.summary.noop, 'resource')} ${plan.summary.noop === 1 ? 'is' : 'are'} up to date.\n`;
   }
   const out: string[] = ['rosetta will perform these actions:', ''];
   for (const change of shown) {

@@ -14,8 +14,10 @@ interface ChangeBase {
   address: string;
 }
 
-export type Create = ChangeBase &
-  (
+export type Create = ChangeBase & {
+  /** An orphan in state with exactly this body: most likely this resource was renamed. */
+  renamedFrom?: string;
+} & (
     | { action: 'create'; kind: 'AnnotationRequest'; body: AnnotationRequestBody; digest: string; retrySafe: true }
     | { action: 'create'; kind: 'SamplingPlan'; body: SamplingBody; digest: string; retrySafe: false; dependsOn?: string }
   );

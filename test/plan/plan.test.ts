@@ -96,8 +96,19 @@ describe('plan', () => {
     expect(text).toContain('… and 99995 more');
     const markdown = renderPlanMarkdown(p);
     expect(markdown.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
-    expect(markdown).toMatch(/_… \d+ more resources not shown \(comment size limit\)/);
+    expect(markdown).toMatch(/_… \d+ more resources not shown in detail \(comment size limit\)/);
     expect(markdown).toContain('Plan: 301 to create, 0 unchanged.');
+  });
+
+  it('keeps a 2,000-resource markdown plan under GitHub\'s comment limit, counting exactly what it leaves out', () => {
+    const resources = Array.from({ length: 2000 }, (_, i) => requestResource(`r-${String(i).padStart(4, '0')}`));
+    const markdown = renderPlanMarkdown(plan(resources, emptyState()));
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
+    const detailed = markdown.split('<details>').length - 1;
+    const tabled = markdown.split('\n').filter((line) => line.startsWith('| `+` |')).length;
+    expect(detailed).toBeGreaterThan(0);
+    expect(markdown).toContain(`_… ${2000 - detailed} more resources not shown in detail (comment size limit)`);
+    expect(markdown).toContain(`| | _… ${2000 - tabled} more_ | |`);
   });
 
   it('is deterministic whatever the input order', () => {

@@ -187,7 +187,8 @@ async function savedPlanFor(path: string, state: State, endpoint: string): Promi
 
 async function confirm(io: Io, count: number): Promise<void> {
   if (!io.interactive) {
-    throw new RosettaError('ROS_NOT_INTERACTIVE', 'apply needs confirmation, and there is no terminal to ask', {
+    const why = io.terminal ? 'CI is set, so rosetta does not ask' : 'there is no terminal to ask';
+    throw new RosettaError('ROS_NOT_INTERACTIVE', `apply needs confirmation, and ${why}`, {
       hint: 'review the plan and pass --auto-approve, or apply a saved plan with --plan FILE',
     });
   }

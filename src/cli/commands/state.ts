@@ -41,6 +41,26 @@ export async function stateRmCommand(address: string, options: StateOptions & { 
   });
 }
 
+/** Renames a resource in state (after renaming its manifest), so the next apply does not create another. */
+export async function stateMvCommand(from: string, to: string, options: StateOptions & { lockTimeout: string }, io: Io): Promise<void> {
+  const [fromKind] = from.split('/');
+  const [toKind, toName = ''] = to.split('/');
+  if (!/^(AnnotationRequest|SamplingPlan)\/[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(to)) {
+    throw new RosettaError('ROS_USAGE', `${JSON.stringify(to)}: expected KIND/NAME, e.g. SamplingPlan/helix-3d-qa (NAME as in metadata.name)`);
+  }
+  if (fromKind !== toKind) throw new RosettaError('ROS_USAGE', `cannot move ${from} to another kind (${to})`);
+  await withLockedState(options, io, `rosetta state mv ${from} ${to}`, async (session, store) => {
+    const record = requireRecord(session.current.resources, from, store);
+    if (session.current.resources[to]) throw new RosettaError('ROS_USAGE', `${to} is already in the state`, { hint: `rosetta state show ${to}` });
+    // One commit: the state never holds both, or neither.
+    await session.commit((state) => {
+      state.resources[to] = { ...record, name: toName };
+      delete state.resources[from];
+    });
+    io.stdout(`Moved ${from} to ${to} in state. Nothing was sent to the API.\n`);
+  });
+}
+
 export async function stateResolveCommand(
   address: string,
   options: StateOptions & { lockTimeout: string; samplingPackageId?: string; notCreated?: boolean },
