@@ -69,6 +69,20 @@ describe('guarantee 2: 53004 and 53005 count as already applied', () => {
 });
 
 describe('guarantee 3: a SamplingPlan is created at most once', () => {
+  it.each([
+    ['HTTP 502', { type: 'http' as const, status: 502 }],
+    ['HTTP 504', { type: 'http' as const, status: 504 }],
+    ['a TCP reset after the create was stored', { type: 'rst' as const, commit: true }],
+  ])('%s on a sampling create leaves it pending, and the next apply does not resend it', async (_what, fault) => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir({ 'm.yaml': `${annotationRequest('ar')}---\n${samplingPlan('qa', 'ar')}` });
+    sim.faults.inject('sampling', fault);
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(1);
+    expect(readState(dir).resources['SamplingPlan/qa']).toMatchObject({ status: 'pending' });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(1);
+    expect(sim.received.sampling).toBe(1);
+  });
+
   it('commit-then-drop leaves it pending; three more applies never resend it; resolve settles it', async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
     const dir = tempDir({ 'm.yaml': `${annotationRequest('ar')}---\n${samplingPlan('qa', 'ar')}` });
@@ -128,18 +142,21 @@ describe('guarantee 4: a sampling plan is sent only after its annotation request
 
 describe('guarantee 6: two applies on one state never run at once', () => {
   it('the second fails fast naming the holder', async () => {
-    const sim = await simulator({ credentials: [E2E_CREDENTIALS], faults: { latencyMs: 1500 } });
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    // The first apply's create is held by the simulator for 5 s: it holds the lock all that time.
+    sim.faults.inject('annotation-request', { type: 'delay', ms: 5_000 });
     const dir = tempDir({ 'm.yaml': annotationRequest('slow') });
     const env = spawnEnv(sim, { GITHUB_RUN_ID: '4242' });
     const first = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], { cwd: dir, env });
-    const firstExit = new Promise<number | null>((resolve) => first.on('exit', resolve));
+    let firstExited = false;
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => ((firstExited = true), resolve(code))));
     const lockFile = join(dir, '.rosetta/state.json.lock');
-    for (let i = 0; i < 100 && !existsSync(lockFile); i++) await new Promise((r) => setTimeout(r, 50));
+    while (sim.received['annotation-request'] === 0) await new Promise((r) => setTimeout(r, 10));
     expect(existsSync(lockFile)).toBe(true);
 
-    const started = Date.now();
     const second = await rosetta(sim, dir, ['apply', '--auto-approve']);
-    expect(Date.now() - started).toBeLessThan(1500 + 1000);
+    // Failed fast: it ended while the first was still waiting for its answer.
+    expect(firstExited).toBe(false);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`error[ROS_STATE_LOCKED]: the state is locked by pid ${first.pid} on `);
     expect(second.stderr).toContain('`rosetta apply`');

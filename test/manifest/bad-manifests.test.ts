@@ -63,6 +63,7 @@ const cases: Case[] = [
   { name: 'sampling: bad enum name', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  sampleType: randomly\n') }, expected: { line: 9, col: 15, message: 'spec.sampleType: expected one of 1, 2, "sequential", "random"; found string "randomly"' } },
   { name: 'sampling: enum number out of range', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: 7\n  interceptionFrame: 1\n') }, expected: { line: 9, col: 21, message: 'spec.interceptionMode: expected one of 1, 2, 3, 4, 5, 6, "random-continuity", "positive", "reversed", "system-random", "custom", "sequence-length"; found number 7' } },
   { name: 'interception: frame missing', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: positive\n') }, expected: { line: 9, col: 21, message: 'spec: interceptionFrame is required unless interceptionMode is sequence-length (6)' } },
+  { name: 'interception: sequenceLength with another mode', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: 1\n  interceptionFrame: 3\n  sequenceLength: 4\n') }, expected: { line: 11, col: 19, message: 'spec.sequenceLength: only used when interceptionMode is sequence-length (6)' } },
   { name: 'interception: sequenceLength missing', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: 6\n') }, expected: { line: 9, col: 21, message: 'spec: sequenceLength is required when interceptionMode is sequence-length (6)' } },
   { name: 'interception: boundary missing for custom', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: custom\n  interceptionFrame: 2\n') }, expected: { line: 9, col: 21, message: 'spec: interceptionBoundary is required when interceptionMode is custom (5)' } },
   { name: 'interception: empty boundary', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: custom\n  interceptionFrame: 2\n  interceptionBoundary: []\n') }, expected: { line: 11, col: 3, message: 'spec.interceptionBoundary: must not be empty' } },
@@ -99,6 +100,17 @@ const cases: Case[] = [
   { name: '.nan for a number', files: { 'm.yaml': SP('  annotationRequestId: x\n  poolName: p\n  samplingRatio: .nan\n') }, expected: { line: 8, col: 18, message: 'spec.samplingRatio: expected a number, found not-a-number (.nan)' } },
   { name: '!!binary for a string', files: { 'm.yaml': AR(AR_SPEC).replace('Helix 3D', '!!binary aGVsbG8=') }, expected: { line: 6, col: 35, message: 'spec.annotationRequestName: expected a string, found binary data (!!binary)' } },
 ];
+
+describe('limits that are exactly met', () => {
+  it('accepts a name and an id of exactly 255 bytes', async () => {
+    const name = 'é'.repeat(127) + 'x'; // 255 bytes, 128 characters
+    const id = 'y'.repeat(255);
+    const dir = tempDir({ 'm.yaml': AR(`  annotationRequestId: ${id}\n` + AR_SPEC.replace('Helix 3D', name)) });
+    const { diagnostics, resources } = await loadManifests([], { cwd: dir });
+    expect(diagnostics).toEqual([]);
+    expect(resources[0]!.body).toMatchObject({ annotationRequestId: id, annotationRequestName: name });
+  });
+});
 
 describe('bad manifests', () => {
   it('has at least 30 distinct cases', () => {

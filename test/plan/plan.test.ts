@@ -30,13 +30,32 @@ describe('plan', () => {
     expect(p.state).toEqual({ lineage: null, serial: 0 });
   });
 
-  it('is a no-op right after apply, and never mutates its inputs', () => {
+  it('is a no-op right after apply', () => {
     const resources = [requestResource('a'), samplingResource('a-qa', 'a')];
-    const state = appliedState(resources);
-    const before = JSON.stringify({ resources, state });
-    const p = plan(resources, state);
-    expect(p.summary).toMatchObject({ create: 0, noop: 2 });
-    expect(JSON.stringify({ resources, state })).toBe(before);
+    expect(plan(resources, appliedState(resources)).summary).toMatchObject({ create: 0, noop: 2 });
+  });
+
+  it('never mutates its inputs: deep-frozen, in any order, with every action', () => {
+    const applied = [requestResource('a'), samplingResource('a-qa', 'a'), requestResource('gone')];
+    const state = appliedState(applied);
+    state.resources['SamplingPlan/lost'] = { kind: 'SamplingPlan', name: 'lost', status: 'pending', digest: 'sha256:x', annotationRequestId: 'id-a', startedAt: 't' };
+    const wanted = [requestResource('a'), samplingResource('a-qa', 'a', { samplingQuantity: 9 }), requestResource('new'), samplingResource('lost', 'a'), samplingResource('z-qa', 'new')];
+    const deepFreeze = <T>(value: T): T => {
+      if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+      }
+      return value;
+    };
+    const frozenState = deepFreeze(structuredClone(state));
+    const expected = plan(wanted, state);
+    expect(expected.summary).toEqual({ create: 2, noop: 1, conflict: 1, pending: 1, orphan: 1 });
+    fc.assert(
+      fc.property(fc.shuffledSubarray(wanted, { minLength: wanted.length }), (shuffled) => {
+        const frozen = deepFreeze(structuredClone(shuffled));
+        expect(plan(frozen, frozenState, { appliedBodies: deepFreeze(new Map()) })).toEqual(expected);
+      }),
+    );
   });
 
   it('reports a changed applied resource as a conflict naming the fields', () => {

@@ -71,7 +71,7 @@ describe('simulated platform', () => {
     sim.faults.inject('annotation-request', { type: 'delay', ms: 300 });
     const c = client(sim, { retry: { attempts: 1 } });
     const slow = c.createAnnotationRequest(ar('dup'));
-    await new Promise((r) => setTimeout(r, 100));
+    while (!sim.platform.isProcessing(ar('dup').annotationRequestId)) await new Promise((r) => setTimeout(r, 5));
     const second = await c.createAnnotationRequest(ar('dup'));
     expect(second).toMatchObject({ outcome: 'transient', code: 53001 });
     expect((await slow).code).toBe(2000);

@@ -47,12 +47,11 @@ describe.each(stores)('%s state store', (_name, make) => {
   it('locks: a second holder fails fast, naming the first', async () => {
     const { store } = make();
     const held = await store.lock({ command: 'rosetta apply', env: { GITHUB_RUN_ID: '99' } });
-    const started = Date.now();
+    // Rejected while the first still holds it: it did not wait for the release.
     await expect(store.lock({ command: 'rosetta apply' })).rejects.toMatchObject({
       code: 'ROS_STATE_LOCKED',
       message: expect.stringMatching(new RegExp(`^the state is locked by pid ${process.pid} on .+ \\(user .+, \`rosetta apply\`, since .+, GitHub run 99\\)$`)),
     });
-    expect(Date.now() - started).toBeLessThan(1000);
     await held.release();
     const again = await store.lock({ command: 'x' });
     await again.release();
@@ -61,8 +60,13 @@ describe.each(stores)('%s state store', (_name, make) => {
   it('waits for the lock with a timeout', async () => {
     const { store } = make();
     const held = await store.lock({ command: 'first' });
-    setTimeout(() => void held.release(), 200);
-    const second = await store.lock({ command: 'second', timeoutMs: 5000 });
+    let acquired = false;
+    const waiting = store.lock({ command: 'second', timeoutMs: 5000 }).then((lock) => ((acquired = true), lock));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(acquired).toBe(false);
+    await held.release();
+    const second = await waiting;
+    expect(second.holder.command).toBe('second');
     await second.release();
   });
 
