@@ -1,6 +1,5 @@
 /** Pieces the plan, apply and state commands share: state location, manifests, planning. */
 import { appendFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { RosettaError } from '../errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load.js';
@@ -9,7 +8,8 @@ import { plan as makePlan } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { bodyDigest, canonicalJson } from '../state/digest.js';
 import type { HeldLock } from '../state/lock.js';
-import { FileStateStore, type StateStore } from '../state/store.js';
+import { openStore } from '../state/open.js';
+import type { StateStore } from '../state/store.js';
 import type { State } from '../state/types.js';
 import { pluralise } from '../text.js';
 import { ExitCode, type Io } from './io.js';
@@ -17,12 +17,26 @@ import { loadOptions, type ManifestOptions } from './options.js';
 
 export interface StateOptions {
   state?: string;
+  workspace?: string;
 }
 
-/** --state, else ROSETTA_STATE, else .rosetta/state.json under the working directory. */
+/**
+ * --state, else ROSETTA_STATE, else .rosetta/state.json under the working directory; a
+ * postgres:// URL selects the PostgreSQL store (--workspace, else ROSETTA_WORKSPACE).
+ * The caller closes it (withStore does).
+ */
 export function openStateStore(options: StateOptions, io: Io): StateStore {
-  const path = options.state ?? io.env.ROSETTA_STATE ?? '.rosetta/state.json';
-  return new FileStateStore(resolve(io.cwd, path));
+  return openStore({ state: options.state ?? io.env.ROSETTA_STATE, workspace: options.workspace ?? io.env.ROSETTA_WORKSPACE, cwd: io.cwd });
+}
+
+/** Opens the store, runs `work`, and closes it whatever happens (a database pool would keep the process alive). */
+export async function withStore<T>(options: StateOptions, io: Io, work: (store: StateStore) => Promise<T>): Promise<T> {
+  const store = openStateStore(options, io);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Valid resources, or the diagnostics printed (to stderr) and exit 1. */

@@ -74,14 +74,17 @@ function buildProgram(io: Io): Command {
       await validateCommand(paths, options, io);
     });
 
-  const stateOption = () => new Option('--state <path>', 'state file (env ROSETTA_STATE; default .rosetta/state.json)');
+  const stateOptionOnly = () => new Option('--state <path|url>', 'state file, or a postgres:// URL (env ROSETTA_STATE; default .rosetta/state.json)');
+  const workspaceOption = () => new Option('--workspace <name>', 'with a PostgreSQL state: which of its states (env ROSETTA_WORKSPACE; default "default")');
+  /** --state and --workspace, which every command that reads state takes. */
+  const stateOption = (command: Command): Command => command.addOption(stateOptionOnly()).addOption(workspaceOption());
   const endpointOption = () => new Option('--endpoint <url>', 'API base URL ending in /rosetta-open (env ROSETTA_ENDPOINT)');
   const insecureOption = () => new Option('--insecure', 'allow plain http to a non-loopback host');
   const lockTimeoutOption = () => new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)').default('0s');
   const collect = (value: string, previous: string[]) => [...previous, value];
   /** The options plan and apply share: where the state is, the API, and how big a manifest may be. */
   const addStateAndApiOptions = (command: Command): Command =>
-    command.addOption(stateOption()).addOption(endpointOption()).addOption(insecureOption()).addOption(maxFileSize());
+    stateOption(command).addOption(endpointOption()).addOption(insecureOption()).addOption(maxFileSize());
 
   addStateAndApiOptions(program.command('plan'))
     .description('diff the manifests against the state and show what apply would send')
@@ -112,47 +115,48 @@ function buildProgram(io: Io): Command {
     });
 
   const state = program.command('state').description('read and edit the state (never calls the API)');
-  state
+  stateOption(state
     .command('list')
     .description('list the resources in the state')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(stateOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')))
     .action(async (options) => (await import('./commands/state.js')).stateListCommand(options, io));
-  state
+  stateOption(state
     .command('show')
     .description('show one resource, with the body that was sent')
-    .argument('<KIND/NAME>')
-    .addOption(stateOption())
+    .argument('<KIND/NAME>'))
     .action(async (address: string, options) => (await import('./commands/state.js')).stateShowCommand(address, options, io));
-  state
+  stateOption(state
     .command('rm')
     .description('forget a resource (it stays on the platform)')
     .argument('<KIND/NAME>')
-    .addOption(lockTimeoutOption())
-    .addOption(stateOption())
+    .addOption(lockTimeoutOption()))
     .action(async (address: string, options) => (await import('./commands/state.js')).stateRmCommand(address, options, io));
-  state
+  stateOption(state
     .command('mv')
     .description('rename a resource in state after renaming its manifest (nothing is sent; no second package is created)')
     .argument('<FROM>', 'KIND/NAME in state')
     .argument('<TO>', 'KIND/NAME, the new metadata.name')
-    .addOption(lockTimeoutOption())
-    .addOption(stateOption())
+    .addOption(lockTimeoutOption()))
     .action(async (from: string, to: string, options) => (await import('./commands/state.js')).stateMvCommand(from, to, options, io));
-  state
+  stateOption(state
     .command('resolve')
     .description('settle a pending sampling create: the package id you found, or --not-created')
     .argument('<KIND/NAME>')
     .option('--sampling-package-id <n>', 'the package the create made')
     .option('--not-created', 'the create did not happen; the next apply sends it')
-    .addOption(lockTimeoutOption())
-    .addOption(stateOption())
+    .addOption(lockTimeoutOption()))
     .action(async (address: string, options) => (await import('./commands/state.js')).stateResolveCommand(address, options, io));
-  state
+  stateOption(state
     .command('unlock')
-    .description('remove the state lock of a run that died (use with care)')
-    .addOption(stateOption())
+    .description('remove the state lock of a run that died (use with care; a PostgreSQL lock frees itself when its holder dies)'))
     .action(async (options) => (await import('./commands/state.js')).stateUnlockCommand(options, io));
+  stateOption(state
+    .command('migrate')
+    .description('copy the whole state (lineage, serial, records, bodies) to another store, both locked')
+    .requiredOption('--to <path|url>', 'the target: a state file path or a postgres:// URL')
+    .option('--to-workspace <name>', 'the target workspace, for a PostgreSQL target (default: --workspace)')
+    .addOption(lockTimeoutOption()))
+    .action(async (options) => (await import('./commands/state-migrate.js')).stateMigrateCommand(options, io));
 
   program
     .command('simulator')

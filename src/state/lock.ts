@@ -118,7 +118,8 @@ async function releaseLock(lockPath: string, id: string): Promise<void> {
   if (current?.id === id) await unlink(lockPath).catch(() => undefined);
 }
 
-function describeSelf(command: string, env: NodeJS.ProcessEnv): LockHolder {
+/** Who this process is, for the holder record of a lock (file or PostgreSQL). */
+export function describeSelf(command: string, env: NodeJS.ProcessEnv): LockHolder {
   let user = env.USER ?? 'unknown';
   try {
     user = userInfo().username;

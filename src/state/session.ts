@@ -1,10 +1,14 @@
 /**
  * A locked, in-memory copy of the state that writes itself after every change,
  * grouping changes that arrive while a write is in flight into the next write
- * (group commit). `commit` resolves only when its change is durable on disk.
+ * (group commit). `commit` resolves only when its change is durable.
+ *
+ * The session tracks which records changed since the last write, so a store
+ * can write records rather than documents (PostgreSQL: one transaction with the
+ * rows that changed); the file store writes the whole document.
  */
 import { randomUUID } from 'node:crypto';
-import type { StateStore } from './store.js';
+import type { StateStore, StateDelta } from './store.js';
 import type { ResourceRecord, State } from './types.js';
 
 const KEPT_PLAN_IDS = 20;
@@ -12,12 +16,13 @@ const KEPT_PLAN_IDS = 20;
 export class StateSession {
   private writing: Promise<void> | undefined;
   private dirty = false;
+  private delta: StateDelta = { put: new Map(), remove: new Set() };
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   /** The first failed write. After it nothing more is written: see `commit`. */
   private failure: unknown;
-  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: Pick<StateStore, 'write'>,
     private readonly state: State,
   ) {}
 
@@ -25,45 +30,54 @@ export class StateSession {
     return this.state;
   }
 
-  record(address: string): ResourceRecord | undefined {
-    return this.state.resources[address];
-  }
-
-  put(address: string, record: ResourceRecord): Promise<void> {
-    return this.commit((s) => {
-      s.resources[address] = record;
-    });
-  }
-
-  remove(address: string): Promise<void> {
-    return this.commit((s) => {
-      delete s.resources[address];
-    });
-  }
-
-  markPlanApplied(planId: string): Promise<void> {
-    return this.commit((s) => {
-      s.appliedPlans = [...s.appliedPlans, planId].slice(-KEPT_PLAN_IDS);
-    });
-  }
-
   /** The error of the first write that failed, if one did. */
   get failed(): unknown {
     return this.failure;
   }
 
+  record(address: string): ResourceRecord | undefined {
+    return this.state.resources[address];
+  }
+
+  put(address: string, record: ResourceRecord): Promise<void> {
+    return this.commit({ put: [[address, record]] });
+  }
+
+  remove(address: string): Promise<void> {
+    return this.commit({ remove: [address] });
+  }
+
+  /** Renames a record in one write: the state never holds both, or neither. */
+  move(from: string, to: string, record: ResourceRecord): Promise<void> {
+    return this.commit({ put: [[to, record]], remove: [from] });
+  }
+
+  markPlanApplied(planId: string): Promise<void> {
+    return this.commit({ appliedPlan: planId });
+  }
+
   /**
-   * Applies `change` now and resolves once a write containing it has completed.
+   * Applies a change now and resolves once a write containing it has completed.
    *
    * Once a write has failed, every later commit is refused with that error and nothing more is
-   * written: the in-memory state then holds changes that are not on disk (a pending record whose
+   * written: the in-memory state then holds changes that are not durable (a pending record whose
    * create was therefore never sent, say), and writing them later would record things that did
-   * not happen. The file keeps the last state that was written in full.
+   * not happen. The store keeps the last state that was written in full.
    */
-  commit(change: (state: State) => void): Promise<void> {
+  private commit(change: { put?: [string, ResourceRecord][]; remove?: string[]; appliedPlan?: string }): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     // In place: a write started after this line includes the change, which is all commit promises.
-    change(this.state);
+    for (const address of change.remove ?? []) {
+      delete this.state.resources[address];
+      this.delta.put.delete(address);
+      this.delta.remove.add(address);
+    }
+    for (const [address, record] of change.put ?? []) {
+      this.state.resources[address] = record;
+      this.delta.remove.delete(address);
+      this.delta.put.set(address, record);
+    }
+    if (change.appliedPlan) this.state.appliedPlans = [...this.state.appliedPlans, change.appliedPlan].slice(-KEPT_PLAN_IDS);
     this.state.serial += 1;
     this.state.lineage ??= randomUUID();
     this.dirty = true;
@@ -76,9 +90,11 @@ export class StateSession {
     while (this.dirty) {
       this.dirty = false;
       const waiters = this.waiters.splice(0);
+      const delta = this.delta;
+      this.delta = { put: new Map(), remove: new Set() };
       try {
         if (this.failure !== undefined) throw this.failure;
-        await this.store.write(this.state);
+        await this.store.write(this.state, delta);
         for (const w of waiters) w.resolve();
       } catch (error) {
         this.failure ??= error;

@@ -1,7 +1,7 @@
 /**
- * Where state lives. `StateStore` is the one interface (read, write, lock,
- * unlock, bodies) so a shared backend can be added behind the same tests;
- * `FileStateStore` is the local file implementation.
+ * Where state lives: the store interfaces (reader, writer, locker, body store),
+ * and `FileStateStore`, the local file implementation. The PostgreSQL store is
+ * in ./postgres/.
  *
  * Bodies are kept beside the state, content-addressed by digest and written
  * once, rather than inside it: the state is rewritten after every create, and
@@ -14,20 +14,49 @@ import { dirname, join } from 'node:path';
 import { RosettaError } from '../errors.js';
 import { realFs, writeFileDurably, type DurableFs } from './durable-write.js';
 import { acquireLock, forceUnlock, type HeldLock, type LockOptions } from './lock.js';
-import { STATE_VERSION, emptyState, type LockHolder, type State } from './types.js';
+import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from './types.js';
 
-export interface StateStore {
-  /** Where the state is, for messages. */
-  readonly location: string;
-  /** The current state; an empty one (lineage null) when none was written yet. */
+/** The records that changed since the last write (a session collects them). */
+export interface StateDelta {
+  put: Map<string, ResourceRecord>;
+  remove: Set<string>;
+}
+
+/** Reads the whole state; an empty one (lineage null) when none was written yet. */
+export interface StateReader {
   read(): Promise<State>;
-  /** Replaces the state atomically and durably; the state as first read is kept as a backup. */
-  write(state: State): Promise<void>;
+}
+
+/**
+ * Makes a change durable in one step. `state` is the whole state after the change, `delta` the
+ * records that changed: a file store writes the document, a database store the rows.
+ */
+export interface StateWriter {
+  write(state: State, delta: StateDelta): Promise<void>;
+  /** Replaces everything with `state` in one step (state migrate). */
+  replace(state: State): Promise<void>;
+}
+
+export interface StateLocker {
   lock(options: LockOptions): Promise<HeldLock>;
+  /** Breaks the lock whoever holds it; returns the holder it removed. */
   forceUnlock(): Promise<LockHolder | undefined>;
+}
+
+/** Bodies that were sent (and sampling scene lists), by digest, for later diffs. */
+export interface BodyStore {
   /** Stores a body under its digest (once). */
   putBody(digest: string, body: unknown): Promise<void>;
+  /** The body, or undefined when it was never kept: bodies only improve diffs. */
   getBody(digest: string): Promise<unknown>;
+}
+
+/** Where state lives (statemgr-like: small interfaces, one shared test suite for every store). */
+export interface StateStore extends StateReader, StateWriter, StateLocker, BodyStore {
+  /** Where the state is, for messages; never holds a password. */
+  readonly location: string;
+  /** Releases connections; the store is not used afterwards. */
+  close(): Promise<void>;
 }
 
 export class FileStateStore implements StateStore {
@@ -63,7 +92,7 @@ export class FileStateStore implements StateStore {
    * All or nothing: the new state is written in full and fsynced before it replaces the old one
    * (see durable-write.ts). On failure the file on disk is the previous state, untouched.
    */
-  async write(state: State): Promise<void> {
+  async write(state: State, _delta?: StateDelta): Promise<void> {
     await this.ensureDirectory();
     // The backup is the state as this run found it (as terraform.tfstate.backup is), taken once,
     // and written the same all-or-nothing way: a half backup would be worse than none.
@@ -77,6 +106,12 @@ export class FileStateStore implements StateStore {
     }
     await writeFileDurably(this.location, serialiseState(state), this.fs).catch((error) => Promise.reject(stateIoError(error, this.location, 'write')));
   }
+
+  replace(state: State): Promise<void> {
+    return this.write(state);
+  }
+
+  async close(): Promise<void> {}
 
   async lock(options: LockOptions): Promise<HeldLock> {
     await this.ensureDirectory();

@@ -1,4 +1,5 @@
-// One suite for every StateStore implementation (only the file store today).
+// What only the file store does: backups, corrupt files, taking over a dead process's lock file.
+// The behaviour every store shares is in store-contract.test.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,76 +8,7 @@ import { StateSession } from '../../src/state/session.js';
 import { FileStateStore, type StateStore } from '../../src/state/store.js';
 import { tempDir } from '../helpers/files.js';
 
-const stores: [string, () => { store: StateStore; dir: string }][] = [
-  ['file', () => {
-    const dir = tempDir();
-    return { store: new FileStateStore(join(dir, 'nested/state.json')), dir };
-  }],
-];
-
 const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });
-
-describe.each(stores)('%s state store', (_name, make) => {
-  it('reads an empty state before the first write', async () => {
-    const { store } = make();
-    expect(await store.read()).toEqual({ version: 1, lineage: null, serial: 0, appliedPlans: [], resources: {} });
-  });
-
-  it('sets the lineage once and bumps the serial on every change', async () => {
-    const { store } = make();
-    const session = new StateSession(store, await store.read());
-    await session.put('AnnotationRequest/a', record('a'));
-    const first = await store.read();
-    expect(first.serial).toBe(1);
-    expect(first.lineage).toMatch(/^[0-9a-f-]{36}$/);
-    await Promise.all([session.put('AnnotationRequest/b', record('b')), session.put('AnnotationRequest/c', record('c')), session.remove('AnnotationRequest/a')]);
-    const second = await store.read();
-    expect(second.serial).toBe(4);
-    expect(second.lineage).toBe(first.lineage);
-    expect(Object.keys(second.resources)).toEqual(['AnnotationRequest/b', 'AnnotationRequest/c']);
-  });
-
-  it('keeps bodies by digest', async () => {
-    const { store } = make();
-    await store.putBody('sha256:abc', { x: 1 });
-    await store.putBody('sha256:abc', { x: 1 });
-    expect(await store.getBody('sha256:abc')).toEqual({ x: 1 });
-    expect(await store.getBody('sha256:missing')).toBeUndefined();
-  });
-
-  it('locks: a second holder fails fast, naming the first', async () => {
-    const { store } = make();
-    const held = await store.lock({ command: 'rosetta apply', env: { GITHUB_RUN_ID: '99' } });
-    // Rejected while the first still holds it: it did not wait for the release.
-    await expect(store.lock({ command: 'rosetta apply' })).rejects.toMatchObject({
-      code: 'ROS_STATE_LOCKED',
-      message: expect.stringMatching(new RegExp(`^the state is locked by pid ${process.pid} on .+ \\(user .+, \`rosetta apply\`, since .+, GitHub run 99\\)$`)),
-    });
-    await held.release();
-    const again = await store.lock({ command: 'x' });
-    await again.release();
-  });
-
-  it('waits for the lock with a timeout', async () => {
-    const { store } = make();
-    const held = await store.lock({ command: 'first' });
-    let acquired = false;
-    const waiting = store.lock({ command: 'second', timeoutMs: 5000 }).then((lock) => ((acquired = true), lock));
-    await new Promise((r) => setTimeout(r, 0));
-    expect(acquired).toBe(false);
-    await held.release();
-    const second = await waiting;
-    expect(second.holder.command).toBe('second');
-    await second.release();
-  });
-
-  it('force-unlocks and reports the holder it removed', async () => {
-    const { store } = make();
-    await store.lock({ command: 'stuck' });
-    expect(await store.forceUnlock()).toMatchObject({ command: 'stuck', pid: process.pid });
-    expect(await store.forceUnlock()).toBeUndefined();
-  });
-});
 
 describe('file state store', () => {
   it('keeps the state as the run found it as a backup, and writes deterministic, sorted JSON', async () => {

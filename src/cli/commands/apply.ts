@@ -54,13 +54,14 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   // Everything that can be wrong locally is found before the lock is taken: a typo, a bad proxy
   // variable or a bad key should neither hold the lock nor leave it behind.
   const resources = options.plan ? undefined : await loadResources(paths, options, io);
-  const client = new RosettaClient({ endpoint, credentials, timeouts: { requestMs }, env: io.env });
   const store = openStateStore(options, io);
+  const client = new RosettaClient({ endpoint, credentials, timeouts: { requestMs }, env: io.env });
   let lock: HeldLock;
   try {
     lock = await lockState(store, ['rosetta', 'apply', ...paths].join(' '), options, io);
   } catch (error) {
     await client.close();
+    await store.close();
     throw error;
   }
   const shutdown = new Shutdown(io);
@@ -97,7 +98,8 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   } finally {
     shutdown.dispose();
     await client.close();
-    await lock.release();
+    await lock.release().catch(() => undefined);
+    await store.close();
   }
 }
 

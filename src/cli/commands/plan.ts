@@ -4,7 +4,7 @@ import { savePlan } from '../../plan/plan-file.js';
 import { renderPlanJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
-import { appendStepSummary, checkTargets, loadResources, manifestsDigest, openStateStore, planAgainst, type StateOptions } from '../context.js';
+import { appendStepSummary, checkTargets, loadResources, manifestsDigest, planAgainst, withStore, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { VERSION } from '../version.js';
@@ -22,10 +22,10 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   // Checked first: a plan that cannot be saved should not be printed as if it were.
   if (options.out) endpointForSavedPlan(options, io);
   const resources = await loadResources(paths, options, io);
-  const store = openStateStore(options, io);
-  const state = await store.read();
-  const targets = checkTargets(options.target, resources, state);
-  const plan = await planAgainst(resources, state, store, targets);
+  const plan = await withStore(options, io, async (store) => {
+    const state = await store.read();
+    return planAgainst(resources, state, store, checkTargets(options.target, resources, state));
+  });
 
   const render = { text: renderPlanText, json: renderPlanJson, markdown: renderPlanMarkdown }[options.format];
   io.stdout(render(plan));

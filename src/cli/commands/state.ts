@@ -4,11 +4,14 @@ import { describeHolder } from '../../state/lock.js';
 import { StateSession } from '../../state/session.js';
 import type { StateStore } from '../../state/store.js';
 import type { ResourceRecord } from '../../state/types.js';
-import { lockState, openStateStore, type StateOptions } from '../context.js';
+import { lockState, withStore, type StateOptions } from '../context.js';
 import type { Io } from '../io.js';
 
-export async function stateListCommand(options: StateOptions & { format: 'text' | 'json' }, io: Io): Promise<void> {
-  const store = openStateStore(options, io);
+export function stateListCommand(options: StateOptions & { format: 'text' | 'json' }, io: Io): Promise<void> {
+  return withStore(options, io, (store) => stateList(store, options, io));
+}
+
+async function stateList(store: StateStore, options: { format: 'text' | 'json' }, io: Io): Promise<void> {
   const state = await store.read();
   const entries = Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1));
   if (options.format === 'json') {
@@ -23,11 +26,12 @@ export async function stateListCommand(options: StateOptions & { format: 'text' 
   for (const [address, record] of entries) io.stdout(`${address.padEnd(width)}  ${statusOf(record)}  ${idOf(record)}\n`);
 }
 
-export async function stateShowCommand(address: string, options: StateOptions, io: Io): Promise<void> {
-  const store = openStateStore(options, io);
-  const record = requireRecord((await store.read()).resources, address, store);
-  const body = await store.getBody(record.digest);
-  io.stdout(`${JSON.stringify({ address, ...record, ...(body === undefined ? {} : { body }) }, null, 2)}\n`);
+export function stateShowCommand(address: string, options: StateOptions, io: Io): Promise<void> {
+  return withStore(options, io, async (store) => {
+    const record = requireRecord((await store.read()).resources, address, store);
+    const body = await store.getBody(record.digest);
+    io.stdout(`${JSON.stringify({ address, ...record, ...(body === undefined ? {} : { body }) }, null, 2)}\n`);
+  });
 }
 
 export async function stateRmCommand(address: string, options: StateOptions & { lockTimeout: string }, io: Io): Promise<void> {
@@ -52,11 +56,7 @@ export async function stateMvCommand(from: string, to: string, options: StateOpt
   await withLockedState(options, io, `rosetta state mv ${from} ${to}`, async (session, store) => {
     const record = requireRecord(session.current.resources, from, store);
     if (session.current.resources[to]) throw new RosettaError('ROS_USAGE', `${to} is already in the state`, { hint: `rosetta state show ${to}` });
-    // One commit: the state never holds both, or neither.
-    await session.commit((state) => {
-      state.resources[to] = { ...record, name: toName };
-      delete state.resources[from];
-    });
+    await session.move(from, to, { ...record, name: toName });
     io.stdout(`Moved ${from} to ${to} in state. Nothing was sent to the API.\n`);
   });
 }
@@ -96,8 +96,7 @@ export async function stateResolveCommand(
 }
 
 export async function stateUnlockCommand(options: StateOptions, io: Io): Promise<void> {
-  const store = openStateStore(options, io);
-  const holder = await store.forceUnlock();
+  const holder = await withStore(options, io, (store) => store.forceUnlock());
   if (!holder) {
     io.stdout('The state was not locked.\n');
     return;
@@ -107,13 +106,14 @@ export async function stateUnlockCommand(options: StateOptions, io: Io): Promise
 }
 
 async function withLockedState(options: StateOptions & { lockTimeout: string }, io: Io, command: string, work: (session: StateSession, store: StateStore) => Promise<void>): Promise<void> {
-  const store = openStateStore(options, io);
-  const lock = await lockState(store, command, options, io);
-  try {
-    await work(new StateSession(store, await store.read()), store);
-  } finally {
-    await lock.release();
-  }
+  await withStore(options, io, async (store) => {
+    const lock = await lockState(store, command, options, io);
+    try {
+      await work(new StateSession(store, await store.read()), store);
+    } finally {
+      await lock.release();
+    }
+  });
 }
 
 function requireRecord(resources: Record<string, ResourceRecord>, address: string, store: StateStore): ResourceRecord {

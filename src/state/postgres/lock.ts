@@ -1,0 +1,77 @@
+/**
+ * The PostgreSQL state lock: a session advisory lock keyed by workspace, held on a dedicated
+ * connection (never a pooled one: the lock lives and dies with its connection), plus a row naming
+ * the holder for the message the second run prints. A `kill -9` of the holder closes its
+ * connection and frees the lock at once; TCP keepalive frees it when the holder's host vanishes.
+ */
+import { Client, type ClientConfig } from 'pg';
+import { RosettaError } from '../../errors.js';
+import { describeHolder, describeSelf, type HeldLock, type LockOptions } from '../lock.js';
+import type { LockHolder } from '../types.js';
+
+/** First half of every rosetta advisory lock key (the second is hashtext(workspace)). */
+export const LOCK_NAMESPACE = 0x524f5354; // "ROST"
+
+export interface PgLock extends HeldLock {
+  /** The backend holding the advisory lock. */
+  backendPid: number;
+  /** False once the lock's connection has failed: the lock may belong to someone else now. */
+  readonly held: boolean;
+}
+
+export async function acquirePgLock(config: ClientConfig, workspace: string, where: string, options: LockOptions): Promise<PgLock> {
+  const holder = describeSelf(options.command, options.env ?? process.env);
+  const deadline = Date.now() + (options.timeoutMs ?? 0);
+  const client = new Client({ ...config, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+  let held = true;
+  // Without a listener an error on an idle connection would crash the process.
+  client.on('error', () => (held = false));
+  client.on('end', () => (held = false));
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const backendPid = rows[0]!.pid;
+    for (;;) {
+      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_NAMESPACE, workspace]);
+      if (got.rows[0]!.ok) {
+        await client.query(
+          `INSERT INTO rosetta.lock_holders (workspace, holder, backend_pid) VALUES ($1, $2, $3)
+           ON CONFLICT (workspace) DO UPDATE SET holder = EXCLUDED.holder, backend_pid = EXCLUDED.backend_pid`,
+          [workspace, JSON.stringify(holder), backendPid],
+        );
+        return {
+          holder,
+          backendPid,
+          get held() {
+            return held;
+          },
+          release: async () => {
+            if (!held) return; // the connection is gone, and the lock with it
+            held = false;
+            try {
+              await client.query('DELETE FROM rosetta.lock_holders WHERE workspace = $1 AND backend_pid = $2', [workspace, backendPid]);
+              await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, workspace]);
+            } finally {
+              await client.end().catch(() => undefined);
+            }
+          },
+        };
+      }
+      if (Date.now() >= deadline) {
+        const current = await readPgHolder(client, workspace);
+        throw new RosettaError('ROS_STATE_LOCKED', `the state ${where} is locked by ${current ? describeHolder(current) : 'another run (holder unknown)'}`, {
+          hint: 'wait for it to finish, or retry with --lock-timeout 5m; the lock frees itself when that run ends, even if it is killed',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(10, deadline - Date.now()))));
+    }
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function readPgHolder(client: { query: Client['query'] }, workspace: string): Promise<LockHolder | undefined> {
+  const { rows } = await client.query<{ holder: LockHolder }>('SELECT holder FROM rosetta.lock_holders WHERE workspace = $1', [workspace]);
+  return rows[0]?.holder;
+}

@@ -1,0 +1,175 @@
+/**
+ * State in PostgreSQL, for teams: many CI runners and the GitOps controller share one state per
+ * workspace. A row per record, a row per workspace (lineage, serial), bodies by digest, and the
+ * lock of ./lock.ts. Every write is one transaction that also sets the serial, made only while
+ * this process still holds the workspace's lock (checked inside the transaction).
+ */
+import pg, { type ClientConfig, type PoolClient } from 'pg';
+import { RosettaError } from '../../errors.js';
+import type { HeldLock, LockOptions } from '../lock.js';
+import type { StateDelta, StateStore } from '../store.js';
+import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from '../types.js';
+import { acquirePgLock, readPgHolder, type PgLock } from './lock.js';
+import { migrate } from './migrations.js';
+import { redactUrl } from './url.js';
+
+export class PostgresStateStore implements StateStore {
+  readonly location: string;
+  private readonly config: ClientConfig;
+  private readonly pool: pg.Pool;
+  private ready: Promise<void> | undefined;
+  private lockHeld: PgLock | undefined;
+
+  constructor(
+    url: string,
+    private readonly workspace: string,
+  ) {
+    this.location = `${redactUrl(url)} (workspace ${workspace})`;
+    // libpq's PG* variables fill in what the URL leaves out (pg reads them itself).
+    this.config = { connectionString: url, application_name: 'rosetta', connectionTimeoutMillis: 10_000, keepAlive: true };
+    this.pool = new pg.Pool({ ...this.config, max: 2, idleTimeoutMillis: 5_000 });
+    // A connection that drops while idle in the pool must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async read(): Promise<State> {
+    await this.init();
+    return this.run('read', async (client) => {
+      const head = await client.query<{ lineage: string | null; serial: string; applied_plans: string[] }>('SELECT lineage, serial, applied_plans FROM rosetta.workspaces WHERE name = $1', [this.workspace]);
+      const row = head.rows[0];
+      if (!row) return emptyState();
+      const records = await client.query<{ address: string; record: ResourceRecord }>('SELECT address, record FROM rosetta.resources WHERE workspace = $1 ORDER BY address', [this.workspace]);
+      const resources: Record<string, ResourceRecord> = {};
+      for (const r of records.rows) resources[r.address] = r.record;
+      return { version: STATE_VERSION, lineage: row.lineage, serial: Number(row.serial), appliedPlans: row.applied_plans, resources };
+    });
+  }
+
+  write(state: State, delta: StateDelta): Promise<void> {
+    return this.transaction((client) => this.writeRows(client, state, delta.put, [...delta.remove]));
+  }
+
+  replace(state: State): Promise<void> {
+    return this.transaction(async (client) => {
+      await client.query('DELETE FROM rosetta.resources WHERE workspace = $1', [this.workspace]);
+      await this.writeRows(client, state, new Map(Object.entries(state.resources)), []);
+    });
+  }
+
+  async lock(options: LockOptions): Promise<HeldLock> {
+    await this.init();
+    const lock = await this.run('lock', () => acquirePgLock(this.config, this.workspace, this.location, options));
+    this.lockHeld = lock;
+    return {
+      holder: lock.holder,
+      release: async () => {
+        if (this.lockHeld === lock) this.lockHeld = undefined;
+        await lock.release();
+      },
+    };
+  }
+
+  /** Ends the holder's connection (which frees its advisory lock) and removes its row. */
+  async forceUnlock(): Promise<LockHolder | undefined> {
+    await this.init();
+    return this.run('unlock', async (client) => {
+      const holder = await readPgHolder(client, this.workspace);
+      const { rows } = await client.query<{ backend_pid: number }>('DELETE FROM rosetta.lock_holders WHERE workspace = $1 RETURNING backend_pid', [this.workspace]);
+      const pid = rows[0]?.backend_pid;
+      if (pid !== undefined) {
+        await client.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1`, [pid]);
+      }
+      return holder;
+    });
+  }
+
+  async putBody(digest: string, body: unknown): Promise<void> {
+    await this.init();
+    await this.run('write', (client) => client.query('INSERT INTO rosetta.bodies (digest, body) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING', [digest, JSON.stringify(body)]));
+  }
+
+  async getBody(digest: string): Promise<unknown> {
+    await this.init();
+    const { rows } = await this.run('read', (client) => client.query<{ body: string }>('SELECT body FROM rosetta.bodies WHERE digest = $1', [digest]));
+    return rows[0] ? (JSON.parse(rows[0].body) as unknown) : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** Creates or upgrades the schema, once per process. */
+  private init(): Promise<void> {
+    this.ready ??= this.run('prepare', (client) => migrate(client, this.location)).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async writeRows(client: PoolClient, state: State, put: Map<string, ResourceRecord>, remove: string[]): Promise<void> {
+    await client.query(
+      `INSERT INTO rosetta.workspaces (name, lineage, serial, applied_plans, updated_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (name) DO UPDATE SET lineage = EXCLUDED.lineage, serial = EXCLUDED.serial, applied_plans = EXCLUDED.applied_plans, updated_at = now()`,
+      [this.workspace, state.lineage, state.serial, JSON.stringify(state.appliedPlans)],
+    );
+    if (remove.length > 0) await client.query('DELETE FROM rosetta.resources WHERE workspace = $1 AND address = ANY($2::text[])', [this.workspace, remove]);
+    if (put.size > 0) {
+      await client.query(
+        `INSERT INTO rosetta.resources (workspace, address, record)
+         SELECT $1, address, record::jsonb FROM unnest($2::text[], $3::text[]) AS t(address, record)
+         ON CONFLICT (workspace, address) DO UPDATE SET record = EXCLUDED.record`,
+        [this.workspace, [...put.keys()], [...put.values()].map((r) => JSON.stringify(r))],
+      );
+    }
+  }
+
+  /** One transaction, made only while this process holds the workspace's lock. */
+  private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    await this.init();
+    await this.run('write', async (client) => {
+      const lock = this.lockHeld;
+      if (!lock?.held) throw new RosettaError('ROS_STATE_LOCKED', `the state lock on ${this.location} is not held (its connection was lost); nothing more is written`, { hint: 'run plan to see what was recorded, then apply again' });
+      await client.query('BEGIN');
+      try {
+        // The advisory lock lives on another connection: make sure it is still there, inside this
+        // transaction, so a write never lands after the lock passed to another run.
+        const { rows } = await client.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1`, [lock.backendPid]);
+        if (rows.length === 0) throw new RosettaError('ROS_STATE_LOCKED', `the state lock on ${this.location} was lost; nothing more is written`, { hint: 'run plan to see what was recorded, then apply again' });
+        await work(client);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Runs `work` on a pooled connection; database errors become user-facing errors naming the database. */
+  private async run<T>(action: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.databaseError(action, error);
+    }
+    let broken = false;
+    try {
+      return await work(client);
+    } catch (error) {
+      broken = !(error instanceof RosettaError);
+      throw this.databaseError(action, error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private databaseError(action: string, error: unknown): unknown {
+    if (error instanceof RosettaError) return error;
+    const message = (error as Error)?.message ?? String(error);
+    return new RosettaError('ROS_STATE_IO', `cannot ${action} the state in ${this.location}: ${message}`, {
+      hint: 'check that the database is reachable and the URL, PG* variables and credentials are right; run plan to see what was recorded',
+      cause: error,
+    });
+  }
+}

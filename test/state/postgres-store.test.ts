@@ -1,0 +1,75 @@
+// What only the PostgreSQL store does: migrations, the lock's connection, redacted locations.
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { PostgresStateStore } from '../../src/state/postgres/store.js';
+import { StateSession } from '../../src/state/session.js';
+import { adminQuery, describePostgres, freshDatabase } from '../helpers/postgres.js';
+
+const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });
+
+const opened: PostgresStateStore[] = [];
+const open = (url: string, workspace = 'default') => {
+  const store = new PostgresStateStore(url, workspace);
+  opened.push(store);
+  return store;
+};
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
+it('shows its location with the password as ***', () => {
+  expect(open('postgres://ci:s3cret@db.internal:5432/rosetta?sslmode=require', 'team-a').location).toBe('postgres://ci:***@db.internal:5432/rosetta?sslmode=require (workspace team-a)');
+});
+
+it('names an unreachable database, without its password', async () => {
+  const error = await open('postgres://ci:s3cret@127.0.0.1:1/rosetta').read().catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'ROS_STATE_IO', message: expect.stringContaining('cannot prepare the state in postgres://ci:***@127.0.0.1:1/rosetta (workspace default): ') });
+  expect(JSON.stringify(error)).not.toContain('s3cret');
+});
+
+describePostgres('PostgreSQL state store', () => {
+  let url = '';
+  beforeAll(async () => {
+    url = await freshDatabase();
+  });
+
+  it('creates its schema once, however many runs start at the same time', async () => {
+    const fresh = await freshDatabase();
+    const states = await Promise.all(Array.from({ length: 4 }, (_, i) => open(fresh, `w${i}`).read()));
+    expect(states.every((s) => s.serial === 0)).toBe(true);
+    const { rows } = await adminQuery('SELECT version FROM rosetta.schema_version', [], fresh);
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('refuses a schema migrated by a newer rosetta', async () => {
+    const fresh = await freshDatabase();
+    await open(fresh).read();
+    await adminQuery('INSERT INTO rosetta.schema_version (version) VALUES (99)', [], fresh);
+    await expect(open(fresh).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', message: expect.stringContaining('schema version 99; this rosetta knows up to 1') });
+  });
+
+  it('writes nothing once the lock\'s connection is gone', async () => {
+    const store = open(url, 'lost-lock');
+    const lock = await store.lock({ command: 'test' });
+    const session = new StateSession(store, await store.read());
+    await session.put('AnnotationRequest/a', record('a'));
+    const { rows } = await adminQuery(`SELECT backend_pid FROM rosetta.lock_holders WHERE workspace = 'lost-lock'`, [], url);
+    await adminQuery('SELECT pg_terminate_backend($1)', [rows[0]!.backend_pid], url);
+    // Someone else may take the lock now; this run must not write after it.
+    const other = await open(url, 'lost-lock').lock({ command: 'other', timeoutMs: 5_000 });
+    await expect(session.put('AnnotationRequest/b', record('b'))).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED' });
+    expect(Object.keys((await store.read()).resources)).toEqual(['AnnotationRequest/a']);
+    await other.release();
+    await lock.release();
+  });
+
+  it('keeps workspaces apart', async () => {
+    const a = open(url, 'team-a');
+    const b = open(url, 'team-b');
+    const lock = await a.lock({ command: 'test' });
+    const lockB = await b.lock({ command: 'test' });
+    await new StateSession(a, await a.read()).put('AnnotationRequest/a', record('a'));
+    expect((await b.read()).resources).toEqual({});
+    await lock.release();
+    await lockB.release();
+  });
+});
