@@ -1,5 +1,7 @@
 // For random sets of manifests and random fault schedules, applying until done
 // converges: the next plan has no changes and no sampling package exists twice.
+// On both stores.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +11,11 @@ import { SilentReporter } from '../../src/apply/reporters/plain.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Create } from '../../src/plan/types.js';
 import { StateSession } from '../../src/state/session.js';
-import { FileStateStore } from '../../src/state/store.js';
+import { PostgresStateStore } from '../../src/state/postgres/store.js';
+import { FileStateStore, type StateStore } from '../../src/state/store.js';
 import { SIMULATOR_CREDENTIALS, startSimulator } from '../../src/sim/server.js';
 import { tempDir } from '../helpers/files.js';
+import { describePostgres, freshDatabase } from '../helpers/postgres.js';
 import { recordingClock } from '../helpers/sim.js';
 import { requestResource, samplingResource } from '../helpers/resources.js';
 
@@ -25,14 +29,28 @@ const scenario = fc.record({
   concurrency: fc.integer({ min: 1, max: 6 }),
 });
 
-describe('apply until done', () => {
+describe('apply until done, file state', () => {
   it('converges with no duplicate sampling packages under random faults', { timeout: 120_000 }, async () => {
+    await converges(() => new FileStateStore(join(tempDir(), 'state.json')), 25);
+  });
+});
+
+describePostgres('apply until done, PostgreSQL state', () => {
+  it('converges with no duplicate sampling packages under random faults', { timeout: 120_000 }, async () => {
+    const url = await freshDatabase();
+    await converges(() => new PostgresStateStore(url, `prop-${randomBytes(4).toString('hex')}`), 15);
+  });
+});
+
+async function converges(makeStore: () => StateStore, numRuns: number): Promise<void> {
+  {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const resources = s.samplingPerRequest.flatMap((count, i) => [requestResource(`r${i}`), ...Array.from({ length: count }, (_, j) => samplingResource(`r${i}-qa${j}`, `r${i}`))]);
         const sim = await startSimulator({ port: 0, seed: s.seed, faults: { rate5000: s.rate5000, resetRate: s.resetRate, commitThenDropRate: { 'annotation-request': s.dropRequests, sampling: s.dropSampling } } });
         const client = new RosettaClient({ endpoint: sim.url, credentials: SIMULATOR_CREDENTIALS, clock: recordingClock(), retry: { attempts: 3 } });
-        const store = new FileStateStore(join(tempDir(), 'state.json'));
+        const store = makeStore();
+        const lock = await store.lock({ command: 'property test' });
         try {
           for (let round = 0; round < 40; round++) {
             const session = new StateSession(store, await store.read());
@@ -56,11 +74,13 @@ describe('apply until done', () => {
           expect(new Set(pools).size).toBe(pools.length);
           expect(pools.length).toBe(resources.filter((r) => r.kind === 'SamplingPlan').length);
         } finally {
+          await lock.release();
+          await store.close();
           await client.close();
           await sim.close();
         }
       }),
-      { numRuns: 25 },
+      { numRuns },
     );
-  });
-});
+  }
+}
