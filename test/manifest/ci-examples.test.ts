@@ -1,0 +1,32 @@
+// The shipped GitHub Action and CI examples are valid YAML, and keep the API keys out of plan jobs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const read = (path: string) => parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+
+describe('CI examples and the GitHub Action', () => {
+  it('action.yml is a composite action with the documented inputs and outputs', () => {
+    const action = read('action.yml');
+    expect(action.runs!.using).toBe('composite');
+    expect(Object.keys(action.inputs!)).toEqual(['command', 'paths', 'version', 'comment', 'github-token', 'args']);
+    expect(Object.keys(action.outputs!)).toEqual(['exitcode', 'create', 'conflict', 'pending', 'orphan']);
+  });
+
+  it('the PostgreSQL workflows give the plan job no API secret and commit nothing back', () => {
+    const github = read('examples/ci/.github/workflows/rosetta.yml');
+    expect(JSON.stringify(github.jobs!.plan)).not.toMatch(/ROSETTA_(ACCESS|SECRET)_KEY/);
+    expect(JSON.stringify(github.env)).not.toMatch(/ROSETTA_(ACCESS|SECRET)_KEY/);
+    expect(JSON.stringify(github)).not.toContain('git push');
+    const gitlab = read('examples/ci/.gitlab-ci.yml');
+    expect(JSON.stringify(gitlab)).not.toContain('git push');
+  });
+
+  it('the file-state example refuses to apply from anything but the tip of main', () => {
+    const workflow = JSON.stringify(read('examples/ci/file-state-in-git/.github/workflows/rosetta.yml'));
+    expect(workflow).toContain('git rev-parse origin/main');
+    expect(workflow).toContain('git rebase origin/main');
+  });
+});
