@@ -38,6 +38,33 @@ async function median(...args) {
   return runs[Math.floor(runs.length / 2)];
 }
 
+/** A database of its own for the PostgreSQL suite, or undefined when no server answers. */
+async function createBenchDatabase(url) {
+  const { default: pg } = await import('pg');
+  const name = `rosetta_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  try {
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
 function row(suite, figure, target, met, note = '') {
   rows.push({ suite, figure, target, met, note });
   log(`${met ? 'met ' : 'MISS'}  ${suite}: ${figure} (target ${target}) ${note}`);
@@ -114,6 +141,34 @@ row(
   duplicates === 0 && faulted.summary.failed === 0,
   `${faulted.creates} creates (${N / 10} sampling); ${faulted.summary.created} created, ${faulted.summary.failed} failed`,
 );
+
+// 8. apply with PostgreSQL state vs the same apply with a file state, alternated, medians
+const postgresUrl = process.env.ROSETTA_BENCH_POSTGRES_URL ?? process.env.ROSETTA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const benchDatabase = await createBenchDatabase(postgresUrl);
+if (benchDatabase) {
+  // A fresh simulator for every run: one that already holds the requests answers 53004, and the
+  // adoption's read-back would be measured instead of the creates.
+  const applyOn = async (...args) => {
+    const fresh = await startSimulator({ port: 0, faults: { latencyMs: LATENCY } });
+    try {
+      return await task('apply', withSampling, args[0], fresh.url, String(CONCURRENCY), ...args.slice(1));
+    } finally {
+      await fresh.close();
+    }
+  };
+  const fileRuns = [];
+  const pgRuns = [];
+  for (let i = 0; i < (smoke ? 1 : 5); i++) {
+    fileRuns.push(await applyOn(join(data, `file-state-${i}.json`)));
+    pgRuns.push(await applyOn(benchDatabase.url, `bench-${i}`));
+  }
+  await benchDatabase.drop();
+  const mid = (runs) => runs.map((r) => r.engineMs).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  const ratio = mid(pgRuns) / mid(fileRuns);
+  row('apply: PostgreSQL vs file state', `${x(ratio)} (${s(mid(pgRuns))} vs ${s(mid(fileRuns))})`, '≤ 1.2×', ratio <= 1.2, `${pgRuns[0].creates} creates (${N / 10} sampling: pending record, then answer), ${LATENCY} ms latency, --concurrency ${CONCURRENCY}; medians of ${fileRuns.length}, alternated`);
+} else {
+  row('apply: PostgreSQL vs file state', 'not measured: no PostgreSQL answered', '≤ 1.2×', false, `set ROSETTA_BENCH_POSTGRES_URL (tried ${postgresUrl.replace(/:[^:@/]*@/, ':***@')})`);
+}
 
 // 7. start-up
 const startups = (args) => {

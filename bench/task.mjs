@@ -2,7 +2,8 @@
 //   node bench/task.mjs floor DIR        parse with yaml + validate with the same schemas
 //   node bench/task.mjs validate DIR     rosetta's manifest stage (what `rosetta validate` does)
 //   node bench/task.mjs plan DIR STATE   manifest stage + plan + text rendering (what `rosetta plan` does)
-//   node bench/task.mjs apply DIR STATE URL CONCURRENCY   plan, then the apply engine (timed alone as engineMs)
+//   node bench/task.mjs apply DIR STATE URL CONCURRENCY [WORKSPACE]   plan, then the apply engine (timed alone as engineMs);
+//                                                       STATE is a file or a postgres:// URL
 //   node bench/task.mjs vendor DIR URL   the vendor's sample client: one signed request at a time, a new connection each
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -14,13 +15,14 @@ import { planAgainst } from '../dist/cli/context.js';
 import { loadManifests } from '../dist/manifest/load.js';
 import { renderPlanText } from '../dist/plan/render-text.js';
 import { FileStateStore } from '../dist/state/store.js';
+import { openStore } from '../dist/state/open.js';
 import { StateSession } from '../dist/state/session.js';
 import { RosettaClient } from '../dist/api/client.js';
 import { applyCreates } from '../dist/apply/engine.js';
 import { SilentReporter } from '../dist/apply/reporters/plain.js';
 import { SIMULATOR_CREDENTIALS } from '../dist/sim/server.js';
 
-const [mode, dir, statePath, url, concurrency] = process.argv.slice(2);
+const [mode, dir, statePath, url, concurrency, workspace] = process.argv.slice(2);
 const validators = createRequire(import.meta.url)('../dist/manifest/generated/validators.cjs');
 
 async function floor() {
@@ -53,7 +55,8 @@ async function plan() {
 
 async function apply() {
   const { resources } = await loadManifests([dir], { cwd: process.cwd() });
-  const store = new FileStateStore(statePath);
+  const store = openStore({ state: statePath, workspace, cwd: process.cwd() });
+  const lock = await store.lock({ command: 'bench apply' });
   const state = await store.read();
   const planned = await planAgainst(resources, state, store, []);
   const creates = planned.changes.filter((c) => c.action === 'create');
@@ -62,6 +65,8 @@ async function apply() {
   const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, reporter: new SilentReporter(), concurrency: Number(concurrency) });
   const engineMs = performance.now() - engineStarted;
   await client.close();
+  await lock.release();
+  await store.close();
   return { creates: creates.length, engineMs, summary: report.summary };
 }
 

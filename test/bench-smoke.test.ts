@@ -16,6 +16,7 @@ describe('bench/run.mjs --smoke', () => {
       'no-op plan at scale',
       'apply vs vendor sample client',
       'faults (10% 5000)',
+      'apply: PostgreSQL vs file state',
       'start-up: --version',
       'start-up: validate examples/',
     ]);
