@@ -55,12 +55,12 @@ export class Platform {
     }
   }
 
-  /** Marks an id in flight; false when it already is (the server answers 53001). */
   /** True while a create for this id is between arrival and answer (tests wait on it). */
   isProcessing(annotationRequestId: string): boolean {
     return this.inFlight.has(annotationRequestId);
   }
 
+  /** Marks an id in flight; false when it already is (the server answers 53001). */
   begin(annotationRequestId: unknown): boolean {
     if (typeof annotationRequestId !== 'string') return true;
     if (this.inFlight.has(annotationRequestId)) return false;

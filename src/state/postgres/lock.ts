@@ -29,6 +29,11 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
   client.on('end', () => (held = false));
   await client.connect();
   try {
+    // The server frees the lock when it notices the connection is gone. A killed process closes
+    // it at once; a host that vanishes (power, network) is noticed through the server's TCP
+    // keepalive, which a session may tighten for its own connection: about 60 s here instead of
+    // the operating system's default of hours. (Ignored on a Unix socket, where it is not needed.)
+    await client.query('SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3');
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const backendPid = rows[0]!.pid;
     for (;;) {
