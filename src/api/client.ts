@@ -84,6 +84,17 @@ export interface AnnotationRequestStatus {
   annotationRequestInfo?: Partial<AnnotationRequestBody>;
 }
 
+export interface TaskSchedule {
+  status: 'Completed' | 'In Progress';
+  completionPoolSchedule?: Record<string, unknown>;
+  completionSceneMap?: Record<string, string>;
+}
+
+export interface SamplingAccuracy {
+  frameAccuracyRate?: number;
+  instanceAccuracyRate?: number;
+}
+
 export class RosettaClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -120,6 +131,21 @@ export class RosettaClient {
   getAnnotationRequest(annotationRequestId: string, options: CallOptions = {}): Promise<ApiResult<AnnotationRequestStatus>> {
     const query = new URLSearchParams({ annotationRequestId }).toString();
     return this.call('GET', `/annotation-request?${query}`, undefined, true, options) as Promise<ApiResult<AnnotationRequestStatus>>;
+  }
+
+  /** GET /annotation-request/task/schedule?annotationRequestId=… */
+  getTaskSchedule(annotationRequestId: string, options: CallOptions = {}): Promise<ApiResult<TaskSchedule>> {
+    const query = new URLSearchParams({ annotationRequestId }).toString();
+    return this.call('GET', `/annotation-request/task/schedule?${query}`, undefined, true, options) as Promise<ApiResult<TaskSchedule>>;
+  }
+
+  /**
+   * GET /sampling/getSamplingAccuracy?samplingPackageId=…: the only way to ask whether a package
+   * exists (57008 when it does not).
+   */
+  getSamplingAccuracy(samplingPackageId: number, options: CallOptions = {}): Promise<ApiResult<SamplingAccuracy>> {
+    const query = new URLSearchParams({ samplingPackageId: String(samplingPackageId) }).toString();
+    return this.call('GET', `/sampling/getSamplingAccuracy?${query}`, undefined, true, options) as Promise<ApiResult<SamplingAccuracy>>;
   }
 
   async close(): Promise<void> {

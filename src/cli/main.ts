@@ -108,10 +108,24 @@ function buildProgram(io: Io): Command {
     .option('--target <KIND/NAME>', 'apply only this resource and what it needs (repeatable)', collect, [])
     .option('--strict-adopt', 'fail when an existing request (53004/53005) differs from the manifest')
     .option('--request-timeout <duration>', 'deadline for each request, from sending to the last byte of the answer (e.g. 30s, 2m)', '2m')
+    .option('--wait', 'after a successful apply, wait until every annotation request has settled (as status --wait)')
+    .option('--timeout <duration>', 'how long --wait waits', '30m')
     .addOption(lockTimeoutOption())
     .action(async (paths: string[], options) => {
       const { applyCommand } = await import('./commands/apply.js');
       await applyCommand(paths, options, io);
+    });
+
+  addStateAndApiOptions(program.command('status'))
+    .description('what the platform did with each applied resource (reads the API; never creates)')
+    .argument('[paths...]', 'manifest files or directories: show only their resources (default: everything in state)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--wait', 'poll until every annotation request is FINISHED, FAILED or ID_NOT_EXISTS')
+    .option('--timeout <duration>', 'how long --wait waits (e.g. 10m, 1h)', '30m')
+    .option('--target <KIND/NAME>', 'only this resource (repeatable)', collect, [])
+    .action(async (paths: string[], options) => {
+      const { statusCommand } = await import('./commands/status.js');
+      await statusCommand(paths, options, io);
     });
 
   const state = program.command('state').description('read and edit the state (never calls the API)');

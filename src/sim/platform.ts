@@ -126,6 +126,45 @@ export class Platform {
     return { code: 2000, data: { status: failed ? 'FAILED' : 'FINISHED', successTaskMap, errorSceneIdMap, annotationRequestInfo: info } satisfies AnnotationRequestStatus };
   }
 
+  /** GET /annotation-request/task/schedule: per-scene results once the request has finished. */
+  getTaskSchedule(id: string): Answer {
+    const read = this.getAnnotationRequest(id).data as AnnotationRequestStatus;
+    if (read.status === 'ID_NOT_EXISTS') return { code: 2000, data: { status: 'ID_NOT_EXISTS' } };
+    const done = read.status !== 'PROCESSING';
+    const completionSceneMap: Record<string, string> = {};
+    if (done) for (const sceneId of Object.values(read.successTaskMap ?? {})) completionSceneMap[sceneId] = `gs://rosetta-results/${id}/${sceneId}.json`;
+    return { code: 2000, data: { status: done ? 'Completed' : 'In Progress', completionPoolSchedule: { annotation: done ? 1 : 0 }, completionSceneMap } };
+  }
+
+  /** GET /sampling/getSamplingAccuracy: rates for a package, 57008 for one the platform does not have. */
+  getSamplingAccuracy(packageId: string): Answer {
+    if (!/^\d+$/.test(packageId)) return { code: 4005, data: null, message: 'samplingPackageId is invalid' };
+    const id = Number(packageId);
+    if (!this.packages.some((p) => p.samplingPackageId === id)) return { code: 57008, data: null };
+    // Deterministic, plausible rates.
+    return { code: 2000, data: { frameAccuracyRate: (90 + (id % 10)) / 100, instanceAccuracyRate: (85 + (id % 7)) / 100 } };
+  }
+
+  /** For tests: the platform loses a request (it reads as ID_NOT_EXISTS from now on). */
+  forgetAnnotationRequest(id: string): void {
+    const request = this.requests.get(id);
+    if (!request) return;
+    this.requests.delete(id);
+    this.names.delete(request.annotationRequestName);
+  }
+
+  /** For tests: the platform loses a sampling package (57008 from now on). */
+  forgetSamplingPackage(samplingPackageId: number): void {
+    const at = this.packages.findIndex((p) => p.samplingPackageId === samplingPackageId);
+    if (at >= 0) this.packages.splice(at, 1);
+  }
+
+  /** For tests: someone changed a request on the platform (what GET shows as annotationRequestInfo). */
+  alterAnnotationRequest(id: string, change: Partial<Pick<StoredAnnotationRequest, 'annotationRequestName' | 'sceneIdMap' | 'operatorKeys'>>): void {
+    const request = this.requests.get(id);
+    if (request) Object.assign(request, change);
+  }
+
   /** Everything stored, for tests and the demo. */
   listAnnotationRequests(): StoredAnnotationRequest[] {
     return [...this.requests.values()];

@@ -11,7 +11,7 @@ import { codeInfo } from '../api/codes.js';
 import { signature, type Credentials } from '../api/signing.js';
 import { FaultPlan, type Fault, type RandomFaults, type Route } from './faults.js';
 import { PERMISSIVE, type Fixtures } from './fixtures.js';
-import { Platform } from './platform.js';
+import { Platform, type Answer } from './platform.js';
 import { seededRandom } from './random.js';
 
 /** The keys the simulator accepts unless told otherwise. Public on purpose: they guard nothing. */
@@ -65,8 +65,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const route = routeOf(req.method, url.pathname);
-    if (!route) return answer(res, 404, { code: 404, data: null, message: `no route ${req.method} ${url.pathname}` });
+    const endpoint = endpointOf(req.method, url.pathname);
+    if (!endpoint) return answer(res, 404, { code: 404, data: null, message: `no route ${req.method} ${url.pathname}` });
+    const { route } = endpoint;
     received[route]++;
     const raw = await readBody(req);
     const verdict = checkSignature(req, credentials, now());
@@ -98,13 +99,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return answer(res, 200, { code: 53001, data: null });
     }
     try {
-      await respond(route, req, res, url, body, entry, record);
+      await respond(endpoint, req, res, url, body, entry, record);
     } finally {
       platform.end(id);
     }
   }
 
-  async function respond(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, body: Record<string, unknown>, entry: Record<string, unknown>, record: (extra: Record<string, unknown>) => void): Promise<void> {
+  async function respond(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, url: URL, body: Record<string, unknown>, entry: Record<string, unknown>, record: (extra: Record<string, unknown>) => void): Promise<void> {
+    const { route } = endpoint;
     const delay = faults.latency();
     if (delay > 0) await sleep(delay);
     const fault = faults.next(route);
@@ -115,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (fault?.type === 'delay') await sleep(fault.ms);
 
-    const result = process(route, body, url);
+    const result = endpoint.handle(platform, body, url.searchParams);
     record({ answer: result.code });
     if (fault?.type === 'commit-then-drop') return void req.socket.destroy();
     if (fault?.type === 'rst') return void req.socket.resetAndDestroy();
@@ -134,12 +136,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       at++;
     }, intervalMs);
     res.on('close', () => clearInterval(timer));
-  }
-
-  function process(route: Route, body: Record<string, unknown>, url: URL) {
-    if (route === 'get') return platform.getAnnotationRequest(url.searchParams.get('annotationRequestId') ?? '');
-    if (route === 'sampling') return platform.createSamplingPackage(body);
-    return platform.createAnnotationRequest(body);
   }
 
   /** Faults that act instead of processing; true when the request is finished. */
@@ -186,12 +182,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 }
 
-function routeOf(method: string | undefined, path: string): Route | undefined {
+/**
+ * Every endpoint the simulator serves: method + path → the platform call. A new endpoint is one
+ * entry. `route` groups them for fault injection and counting: the two creates, and all reads.
+ */
+interface Endpoint {
+  method: 'GET' | 'POST';
+  path: string;
+  route: Route;
+  handle(platform: Platform, body: Record<string, unknown>, query: URLSearchParams): Answer;
+}
+
+const ENDPOINTS: readonly Endpoint[] = [
+  { method: 'POST', path: '/annotation-request', route: 'annotation-request', handle: (p, body) => p.createAnnotationRequest(body) },
+  { method: 'POST', path: '/sampling/create', route: 'sampling', handle: (p, body) => p.createSamplingPackage(body) },
+  { method: 'GET', path: '/annotation-request', route: 'get', handle: (p, _body, q) => p.getAnnotationRequest(q.get('annotationRequestId') ?? '') },
+  { method: 'GET', path: '/annotation-request/task/schedule', route: 'get', handle: (p, _body, q) => p.getTaskSchedule(q.get('annotationRequestId') ?? '') },
+  { method: 'GET', path: '/sampling/getSamplingAccuracy', route: 'get', handle: (p, _body, q) => p.getSamplingAccuracy(q.get('samplingPackageId') ?? '') },
+];
+
+function endpointOf(method: string | undefined, path: string): Endpoint | undefined {
   const p = path.replace(/\/+$/, '');
-  if (method === 'POST' && p === '/rosetta-open/annotation-request') return 'annotation-request';
-  if (method === 'POST' && p === '/rosetta-open/sampling/create') return 'sampling';
-  if (method === 'GET' && p === '/rosetta-open/annotation-request') return 'get';
-  return undefined;
+  return ENDPOINTS.find((e) => e.method === method && `/rosetta-open${e.path}` === p);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

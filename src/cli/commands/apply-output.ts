@@ -6,7 +6,7 @@ import { errorJson } from '../error-output.js';
 export const APPLY_FORMAT_VERSION = 1;
 
 /** One object; a run-level error (state could not be written) goes in it, not in a second object. */
-export function renderApplyJson(report: ApplyReport, error?: RosettaError): string {
+export function renderApplyJson(report: ApplyReport, error?: RosettaError, extra: Record<string, unknown> = {}): string {
   const unrecorded = report.results.filter((r) => r.unrecorded);
   return `${JSON.stringify(
     {
@@ -15,6 +15,7 @@ export function renderApplyJson(report: ApplyReport, error?: RosettaError): stri
       summary: report.summary,
       interrupted: report.interrupted,
       ...(unrecorded.length > 0 ? { unrecorded } : {}),
+      ...extra,
       ...(error ? { error: errorJson(error) } : {}),
     },
     null,

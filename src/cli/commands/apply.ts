@@ -20,6 +20,8 @@ import { appendStepSummary, checkTargets, loadResources, lockState, openStateSto
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { renderApplyJson, renderApplyMarkdown } from './apply-output.js';
+import type { WaitResult } from '../../actions/status.js';
+import { collectStatus, printStatus, statusOk } from './status.js';
 
 export interface ApplyOptions extends ManifestOptions, StateOptions {
   plan?: string;
@@ -32,6 +34,8 @@ export interface ApplyOptions extends ManifestOptions, StateOptions {
   lockTimeout: string;
   requestTimeout: string;
   strictAdopt?: boolean;
+  wait?: boolean;
+  timeout: string;
 }
 
 /** How long creates in flight may go on after SIGINT/SIGTERM before they are cancelled (the contract's 10 s). */
@@ -46,6 +50,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     throw new RosettaError('ROS_USAGE', `--concurrency: expected an integer from 1 to 256, found ${JSON.stringify(options.concurrency)}`);
   }
   const requestMs = parseDuration('--request-timeout', options.requestTimeout);
+  const waitMs = parseDuration('--timeout', options.timeout);
   if (requestMs <= 0) throw new RosettaError('ROS_USAGE', '--request-timeout: must be more than 0');
   const endpoint = resolveEndpoint(options, io.env);
   const credentials = resolveCredentials(io.env);
@@ -86,15 +91,25 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     // After a failed state write the in-memory state holds changes that never reached the disk.
     const stillPending = session.failed !== undefined ? 0 : Object.values(session.current.resources).filter((r) => r.status === 'pending').length;
     const failure = session.failed === undefined ? undefined : asRosettaError(session.failed);
-    if (json) io.stdout(renderApplyJson(report, failure));
-    else printSummary(io, report, stillPending, store);
+    const applyFailed = failure !== undefined || report.summary.failed > 0 || report.summary.skipped > 0 || report.interrupted || stillPending > 0;
+    if (!json) printSummary(io, report, stillPending, store);
     printUnrecorded(io, report);
     await appendStepSummary(io, renderApplyMarkdown(report)).catch(() => undefined);
+    // --wait: the platform processes requests after the create; wait for them as status --wait does.
+    let waited: WaitResult | undefined;
+    if (options.wait && !applyFailed) {
+      if (!json) io.stdout('\nWaiting for the platform to process the annotation requests…\n');
+      const statusOptions = { only: new Set(plan.changes.map((c) => c.address)), wait: true, timeoutMs: waitMs, format: json ? ('json' as const) : ('text' as const) };
+      waited = await collectStatus(session.current, client, statusOptions, io);
+      if (!json) printStatus(waited, statusOptions, io);
+    }
+    // One JSON object, whatever happened.
+    if (json) io.stdout(renderApplyJson(report, failure, waited ? { status: { resources: waited.report.resources, summary: waited.report.summary, wait: waited.outcome } } : {}));
     if (failure) {
       io.stderr(errorText(failure));
       throw new ExitCode(1);
     }
-    if (report.summary.failed > 0 || report.summary.skipped > 0 || report.interrupted || stillPending > 0) throw new ExitCode(1);
+    if (applyFailed || (waited && !statusOk(waited))) throw new ExitCode(1);
   } finally {
     shutdown.dispose();
     await client.close();

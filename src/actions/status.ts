@@ -1,0 +1,161 @@
+/**
+ * What the platform did with each applied resource (rosetta status): every annotation request read
+ * with GET /annotation-request, every sampling package with GET /sampling/getSamplingAccuracy (57008
+ * means the platform does not have it), a pending create shown without a call. Reads are safe to
+ * retry (the client does) and run concurrently, bounded.
+ */
+import pLimit from 'p-limit';
+import { systemClock, type AnnotationRequestStatus, type ApiResult, type CallOptions, type SamplingAccuracy } from '../api/client.js';
+import type { ResourceRecord, State } from '../state/types.js';
+
+export const STATUS_FORMAT_VERSION = 1;
+
+/** Statuses that mean something went wrong: `status` exits 1 when any is present. */
+export const BAD_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'ID_NOT_EXISTS', 'NOT_FOUND', 'UNKNOWN']);
+/** An annotation request in one of these will not change any more. */
+const SETTLED: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'ID_NOT_EXISTS']);
+
+export interface RequestStatus {
+  kind: 'AnnotationRequest';
+  name: string;
+  address: string;
+  annotationRequestId: string;
+  status: 'PROCESSING' | 'FINISHED' | 'FAILED' | 'ID_NOT_EXISTS' | 'UNKNOWN';
+  successTasks?: number;
+  errorScenes?: number;
+  /** Scene id → reason, the first `maxErrors` of them (errorScenes is the exact count). */
+  errors?: Record<string, string>;
+  /** Why the status is UNKNOWN (the read failed). */
+  message?: string;
+}
+
+export interface PackageStatus {
+  kind: 'SamplingPlan';
+  name: string;
+  address: string;
+  samplingPackageId?: number;
+  status: 'EXISTS' | 'NOT_FOUND' | 'PENDING' | 'UNKNOWN';
+  frameAccuracyRate?: number;
+  instanceAccuracyRate?: number;
+  message?: string;
+}
+
+export type ResourceStatus = RequestStatus | PackageStatus;
+
+export interface StatusReport {
+  resources: ResourceStatus[];
+  /** A count per status. */
+  summary: Record<string, number>;
+}
+
+/** The reads status needs; RosettaClient has them. */
+export interface StatusClient {
+  getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
+  getSamplingAccuracy(samplingPackageId: number, options?: CallOptions): Promise<ApiResult<SamplingAccuracy>>;
+}
+
+export interface StatusOptions {
+  client: StatusClient;
+  /** Only these addresses (targets, or the resources of the given manifests). */
+  only?: ReadonlySet<string>;
+  /** Reads in flight at once. @default 8 */
+  concurrency?: number;
+  /** Error scenes listed per request (all are counted). @default 100 */
+  maxErrors?: number;
+  signal?: AbortSignal;
+}
+
+export async function readStatus(state: State, options: StatusOptions): Promise<StatusReport> {
+  const limit = pLimit(options.concurrency ?? 8);
+  const entries = Object.entries(state.resources)
+    .filter(([address]) => !options.only || options.only.has(address))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const call: CallOptions = options.signal ? { signal: options.signal } : {};
+  const resources = await Promise.all(entries.map(([address, record]) => limit(() => statusOf(address, record, options, call))));
+  return { resources, summary: summarise(resources) };
+}
+
+async function statusOf(address: string, record: ResourceRecord, options: StatusOptions, call: CallOptions): Promise<ResourceStatus> {
+  if (record.kind === 'AnnotationRequest') {
+    const base = { kind: 'AnnotationRequest' as const, name: record.name, address, annotationRequestId: record.annotationRequestId };
+    const read = await options.client.getAnnotationRequest(record.annotationRequestId, call);
+    if (read.outcome !== 'ok' || !read.data) return { ...base, status: 'UNKNOWN', message: readFailure(read) };
+    const { status, successTaskMap = {}, errorSceneIdMap = {} } = read.data;
+    if (status === 'ID_NOT_EXISTS') return { ...base, status };
+    const errorIds = Object.keys(errorSceneIdMap);
+    const errors = Object.fromEntries(errorIds.slice(0, options.maxErrors ?? 100).map((id) => [id, errorSceneIdMap[id]!]));
+    return { ...base, status, successTasks: Object.keys(successTaskMap).length, errorScenes: errorIds.length, ...(errorIds.length > 0 ? { errors } : {}) };
+  }
+  const base = { kind: 'SamplingPlan' as const, name: record.name, address };
+  if (record.status === 'pending') return { ...base, status: 'PENDING' };
+  const read = await options.client.getSamplingAccuracy(record.samplingPackageId, call);
+  const withId = { ...base, samplingPackageId: record.samplingPackageId };
+  if (read.code === 57008) return { ...withId, status: 'NOT_FOUND' };
+  if (read.outcome !== 'ok' || !read.data) return { ...withId, status: 'UNKNOWN', message: readFailure(read) };
+  const rates = read.data;
+  return {
+    ...withId,
+    status: 'EXISTS',
+    ...(typeof rates.frameAccuracyRate === 'number' ? { frameAccuracyRate: rates.frameAccuracyRate } : {}),
+    ...(typeof rates.instanceAccuracyRate === 'number' ? { instanceAccuracyRate: rates.instanceAccuracyRate } : {}),
+  };
+}
+
+function readFailure(read: ApiResult<unknown>): string {
+  return `${read.message}${read.code !== undefined && read.code !== 2000 ? ` (code ${read.code})` : ''}${read.requestId ? ` (requestId ${read.requestId})` : ''}`;
+}
+
+function summarise(resources: readonly ResourceStatus[]): Record<string, number> {
+  const summary: Record<string, number> = {};
+  for (const r of resources) summary[r.status] = (summary[r.status] ?? 0) + 1;
+  return summary;
+}
+
+/** True when no annotation request can still change (none PROCESSING, none unread). */
+export function settled(report: StatusReport): boolean {
+  return report.resources.every((r) => r.kind !== 'AnnotationRequest' || SETTLED.has(r.status));
+}
+
+export function healthy(report: StatusReport): boolean {
+  return report.resources.every((r) => !BAD_STATUSES.has(r.status));
+}
+
+export interface WaitOptions {
+  /** @default 30 minutes */
+  timeoutMs: number;
+  /** Stops waiting (Ctrl-C); the last report is returned. */
+  signal?: AbortSignal;
+  /** Called with each resource whose status changed since the previous poll (and all, the first time). */
+  onChange?: (changed: ResourceStatus[], report: StatusReport) => void;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export type WaitResult = { report: StatusReport; outcome: 'settled' | 'timed-out' | 'stopped' };
+
+/** Polls with backoff (2 s, ×1.5, at most 30 s) until every annotation request has settled. */
+export async function waitForStatus(read: () => Promise<StatusReport>, options: WaitOptions): Promise<WaitResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? systemClock.sleep;
+  const deadline = now() + options.timeoutMs;
+  let previous = new Map<string, string>();
+  let delay = 2_000;
+  for (;;) {
+    const report = await read();
+    const changed = report.resources.filter((r) => previous.get(r.address) !== statusKey(r));
+    if (changed.length > 0) options.onChange?.(changed, report);
+    previous = new Map(report.resources.map((r) => [r.address, statusKey(r)]));
+    if (settled(report)) return { report, outcome: 'settled' };
+    if (options.signal?.aborted) return { report, outcome: 'stopped' };
+    const left = deadline - now();
+    if (left <= 0) return { report, outcome: 'timed-out' };
+    await sleep(Math.min(delay, left), options.signal);
+    if (options.signal?.aborted) return { report, outcome: 'stopped' };
+    delay = Math.min(30_000, Math.round(delay * 1.5));
+  }
+}
+
+/** A change worth a line: the status, and for a request its counts. */
+function statusKey(r: ResourceStatus): string {
+  return r.kind === 'AnnotationRequest' ? `${r.status}/${r.successTasks ?? ''}/${r.errorScenes ?? ''}` : r.status;
+}

@@ -1,0 +1,67 @@
+/** rosetta status as text, JSON and markdown; everything from the server is escaped. */
+import { STATUS_FORMAT_VERSION, type ResourceStatus, type StatusReport } from '../../actions/status.js';
+import { printable } from '../../text.js';
+
+/** Error scenes listed per request in text and markdown (JSON lists up to 100; all are counted). */
+export const TEXT_ERRORS = 10;
+
+export function renderStatusJson(report: StatusReport, extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ formatVersion: STATUS_FORMAT_VERSION, resources: report.resources, summary: report.summary, ...extra }, null, 2)}\n`;
+}
+
+/** One line per resource, with its details; columns padded to `width` and `statusWidth`. */
+export function statusLine(r: ResourceStatus, width = 0, statusWidth = 0): string {
+  return printable(`${r.address.padEnd(width)}  ${r.status.padEnd(statusWidth)}  ${detail(r)}`.trimEnd());
+}
+
+function detail(r: ResourceStatus): string {
+  if (r.message) return r.message;
+  if (r.kind === 'AnnotationRequest') {
+    if (r.status === 'ID_NOT_EXISTS') return `the platform has no request with id ${r.annotationRequestId}`;
+    return `${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes (id ${r.annotationRequestId})`;
+  }
+  if (r.status === 'PENDING') return 'a sampling create with an unknown outcome: see rosetta plan';
+  if (r.status === 'NOT_FOUND') return `the platform has no sampling package ${r.samplingPackageId}`;
+  const rate = (n: number | undefined) => (n === undefined ? '?' : String(n));
+  return `package ${r.samplingPackageId}, frame accuracy ${rate(r.frameAccuracyRate)}, instance accuracy ${rate(r.instanceAccuracyRate)}`;
+}
+
+export function renderStatusText(report: StatusReport): string {
+  if (report.resources.length === 0) return 'No resources in state.\n';
+  const lines: string[] = [];
+  const width = Math.max(...report.resources.map((r) => r.address.length));
+  const statusWidth = Math.max(...report.resources.map((r) => r.status.length));
+  for (const r of report.resources) {
+    lines.push(statusLine(r, width, statusWidth));
+    if (r.kind === 'AnnotationRequest' && r.errors) {
+      const shown = Object.entries(r.errors).slice(0, TEXT_ERRORS);
+      for (const [scene, reason] of shown) lines.push(printable(`    ${scene}: ${reason}`));
+      if ((r.errorScenes ?? 0) > shown.length) lines.push(`    … and ${(r.errorScenes ?? 0) - shown.length} more error scenes (--format json lists up to 100)`);
+    }
+  }
+  lines.push('', `Status: ${summaryText(report)}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function summaryText(report: StatusReport): string {
+  return Object.entries(report.summary)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
+}
+
+export function renderStatusMarkdown(report: StatusReport): string {
+  const cell = (text: string) => printable(text).replace(/\|/g, '\\|');
+  const lines = ['### rosetta status', '', `${summaryText(report) || 'No resources in state'}.`, ''];
+  if (report.resources.length > 0) {
+    lines.push('| resource | status | detail |', '| --- | --- | --- |');
+    for (const r of report.resources) lines.push(`| \`${r.address}\` | ${r.status} | ${cell(detail(r))} |`);
+    const failing = report.resources.filter((r): r is Extract<ResourceStatus, { kind: 'AnnotationRequest' }> => r.kind === 'AnnotationRequest' && r.errors !== undefined);
+    for (const r of failing) {
+      lines.push('', `<details><summary><code>${r.address}</code>: ${r.errorScenes} error scenes</summary>`, '');
+      for (const [scene, reason] of Object.entries(r.errors!).slice(0, TEXT_ERRORS)) lines.push(`- \`${cell(scene)}\`: ${cell(reason)}`);
+      lines.push('', '</details>');
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

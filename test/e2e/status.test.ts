@@ -1,0 +1,118 @@
+// rosetta status and --wait: the real CLI against the simulator, whose requests move from
+// PROCESSING to FINISHED (or FAILED) after processingMs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan } from '../helpers/e2e.js';
+import { tempDir } from '../helpers/files.js';
+import { simulator } from '../helpers/sim.js';
+
+type Status = { resources: Record<string, unknown>[]; summary: Record<string, number>; wait?: string };
+const json = (text: string) => JSON.parse(text) as Status;
+
+/** A request with one scene the platform cannot read (not a storage URI). */
+const withBadScene = (name: string) => annotationRequest(name).replace(`gs://bucket/${name}/2.yaml`, 'file:///home/me/2.yaml');
+/** A request whose every scene is unreadable: the platform fails it. */
+const allBad = (name: string) => withBadScene(name).replace(`gs://bucket/${name}/1.yaml`, 'not-a-uri');
+
+describe('rosetta status', () => {
+  it('shows PROCESSING right after apply, then FINISHED with error scenes; packages EXIST; pending needs no call', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 60_000 });
+    const dir = tempDir({ 'm.yaml': `${withBadScene('req')}---\n${samplingPlan('qa', 'req')}---\n${samplingPlan('lost', 'req')}` });
+    sim.faults.inject('sampling', { type: 'commit-then-drop' });
+    await rosetta(sim, dir, ['apply', '--auto-approve', '--concurrency', '1']);
+    const pending = Object.entries(readState(dir).resources).find(([, r]) => r.status === 'pending')![0];
+
+    const before = sim.received.get;
+    const early = await rosetta(sim, dir, ['status', '--format', 'json']);
+    expect(early.code).toBe(0);
+    const report = json(early.stdout);
+    expect(report.resources.find((r) => r.kind === 'AnnotationRequest')).toMatchObject({ status: 'PROCESSING', successTasks: 0, errorScenes: 0 });
+    expect(report.resources.find((r) => r.address === pending)).toEqual({ kind: 'SamplingPlan', name: pending.split('/')[1], address: pending, status: 'PENDING' });
+    expect(report.summary).toEqual({ PROCESSING: 1, EXISTS: 1, PENDING: 1 });
+    // One read for the request, one for the package; none for the pending create.
+    expect(sim.received.get - before).toBe(2);
+    expect(early.stdout + early.stderr).not.toContain(SECRET);
+  });
+
+  it('lists error scenes, exact counts, and the package rates', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 0 });
+    const dir = tempDir({ 'm.yaml': `${withBadScene('req')}---\n${samplingPlan('qa', 'req')}` });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const status = await rosetta(sim, dir, ['status', '--format', 'json']);
+    expect(status.code).toBe(0);
+    const [request, plan] = json(status.stdout).resources;
+    expect(request).toMatchObject({
+      kind: 'AnnotationRequest',
+      name: 'req',
+      status: 'FINISHED',
+      successTasks: 1,
+      errorScenes: 1,
+      errors: { 'req-scene-2': 'scene file is not a readable storage URI: file:///home/me/2.yaml' },
+    });
+    expect(plan).toMatchObject({ kind: 'SamplingPlan', name: 'qa', status: 'EXISTS', samplingPackageId: sim.platform.listSamplingPackages()[0]!.samplingPackageId });
+    expect(typeof plan!.frameAccuracyRate).toBe('number');
+    const text = await rosetta(sim, dir, ['status']);
+    expect(text.stdout).toContain('    req-scene-2: scene file is not a readable storage URI: file:///home/me/2.yaml');
+    expect(text.stdout).toContain('Status: 1 EXISTS, 1 FINISHED.');
+  });
+
+  it('exits 1 for a request or a package the platform lost, and narrows with --target', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 0 });
+    const dir = tempDir({ 'm.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa', 'req')}` });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const state = readState(dir);
+    sim.platform.forgetSamplingPackage(state.resources['SamplingPlan/qa']!.samplingPackageId as number);
+    const lostPackage = await rosetta(sim, dir, ['status', '--format', 'json']);
+    expect(lostPackage.code).toBe(1);
+    expect(json(lostPackage.stdout).summary).toEqual({ FINISHED: 1, NOT_FOUND: 1 });
+    expect((await rosetta(sim, dir, ['status', '--target', 'AnnotationRequest/req'])).code).toBe(0);
+    sim.platform.forgetAnnotationRequest(state.resources['AnnotationRequest/req']!.annotationRequestId as string);
+    const lostRequest = await rosetta(sim, dir, ['status', '--target', 'AnnotationRequest/req']);
+    expect(lostRequest.code).toBe(1);
+    expect(lostRequest.stdout).toContain('AnnotationRequest/req  ID_NOT_EXISTS  the platform has no request with id');
+  });
+
+  it('appends markdown to $GITHUB_STEP_SUMMARY', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 0 });
+    const dir = tempDir({ 'm.yaml': withBadScene('req') });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const summary = join(dir, 'summary.md');
+    expect((await rosetta(sim, dir, ['status'], { GITHUB_STEP_SUMMARY: summary })).code).toBe(0);
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown).toContain('### rosetta status');
+    expect(markdown).toContain('| `AnnotationRequest/req` | FINISHED | 1 tasks, 1 error scenes');
+  });
+});
+
+describe('--wait', () => {
+  it('status --wait returns 0 once every request has finished, printing a line per change', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 2_500 });
+    const dir = tempDir({ 'm.yaml': annotationRequest('req') });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const wait = await rosetta(sim, dir, ['status', '--wait']);
+    expect(wait.code).toBe(0);
+    const lines = wait.stdout.split('\n');
+    expect(lines.findIndex((l) => l.startsWith('AnnotationRequest/req  PROCESSING'))).toBeLessThan(lines.findIndex((l) => l.startsWith('AnnotationRequest/req  FINISHED')));
+    expect(wait.stdout).toContain('Status: 1 FINISHED.');
+  });
+
+  it('apply --wait returns 1 when a request fails', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 500 });
+    const dir = tempDir({ 'm.yaml': allBad('req') });
+    const apply = await rosetta(sim, dir, ['apply', '--auto-approve', '--wait', '--format', 'json']);
+    expect(apply.code).toBe(1);
+    const report = JSON.parse(apply.stdout) as { summary: Record<string, number>; status: Status };
+    expect(report.summary.created).toBe(1);
+    expect(report.status).toMatchObject({ wait: 'settled', summary: { FAILED: 1 } });
+  });
+
+  it('returns 1 when the wait times out', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 600_000 });
+    const dir = tempDir({ 'm.yaml': annotationRequest('req') });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const wait = await rosetta(sim, dir, ['status', '--wait', '--timeout', '1s', '--format', 'json']);
+    expect(wait.code).toBe(1);
+    expect(json(wait.stdout)).toMatchObject({ wait: 'timed-out', summary: { PROCESSING: 1 } });
+  });
+});
