@@ -16,10 +16,15 @@ export function adoptionMismatches(body: AnnotationRequestBody, status: Annotati
   }
   const info = status.annotationRequestInfo;
   if (!info) return [];
-  const differing = COMPARED.filter((field) => {
+  const differing = adoptionDifferences(body, info);
+  return differing.length === 0 ? [] : [`the existing request differs from the manifest in: ${differing.join(', ')}`];
+}
+
+/** The fields in which the platform's request differs from a body (adoption checks, plan --refresh). */
+export function adoptionDifferences(body: AnnotationRequestBody, info: Partial<AnnotationRequestBody>): string[] {
+  return COMPARED.filter((field) => {
     const theirs = info[field];
     if (theirs === undefined && body[field] === undefined) return false;
     return theirs === undefined || body[field] === undefined || canonicalJson(theirs) !== canonicalJson(body[field]);
   });
-  return differing.length === 0 ? [] : [`the existing request differs from the manifest in: ${differing.join(', ')}`];
 }

@@ -5,7 +5,7 @@ import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load.js';
 import type { Resource } from '../manifest/types.js';
 import { plan as makePlan } from '../plan/plan.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, Refreshed } from '../plan/types.js';
 import { bodyDigest, canonicalJson } from '../state/digest.js';
 import type { HeldLock } from '../state/lock.js';
 import { openStore } from '../state/open.js';
@@ -88,7 +88,7 @@ export function checkNamesAgainstState(resources: readonly Resource[], state: St
 }
 
 /** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
-export async function planAgainst(resources: readonly Resource[], state: State, store: StateStore, targets: readonly string[]): Promise<Plan> {
+export async function planAgainst(resources: readonly Resource[], state: State, store: StateStore, targets: readonly string[], refreshed?: ReadonlyMap<string, Refreshed>): Promise<Plan> {
   checkNamesAgainstState(resources, state);
   const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
   const appliedBodies = new Map<string, unknown>();
@@ -99,7 +99,7 @@ export async function planAgainst(resources: readonly Resource[], state: State, 
       if (body !== undefined) appliedBodies.set(record.digest, body);
     }
   }
-  return makePlan(resources, state, { targets, appliedBodies, digests });
+  return makePlan(resources, state, { targets, appliedBodies, digests, ...(refreshed ? { refreshed } : {}) });
 }
 
 /** One digest over every manifest's address and body, recorded in saved plans. */

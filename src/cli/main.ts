@@ -92,6 +92,7 @@ function buildProgram(io: Io): Command {
     .option('--out <file>', 'save the plan, to apply exactly it later with apply --plan')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--refresh', 'first read every applied resource from the platform (needs the endpoint and keys): lost requests are created again, differences shown as drift')
     .option('--target <KIND/NAME>', 'plan only this resource and what it needs (repeatable)', collect, [])
     .action(async (paths: string[], options) => {
       const { planCommand } = await import('./commands/plan.js');

@@ -8,7 +8,7 @@ import { bodyDigest } from '../state/digest.js';
 import type { State } from '../state/types.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
-import { summarise, type Change, type Plan } from './types.js';
+import { summarise, type Change, type Plan, type Refreshed } from './types.js';
 
 export interface PlanOptions {
   /** Narrow to these addresses and what they depend on. */
@@ -17,6 +17,8 @@ export interface PlanOptions {
   appliedBodies?: ReadonlyMap<string, unknown>;
   /** Precomputed digests by address (the caller may have them already). */
   digests?: ReadonlyMap<string, string>;
+  /** What plan --refresh read from the platform, by address. */
+  refreshed?: ReadonlyMap<string, Refreshed>;
 }
 
 export function plan(resources: readonly Resource[], state: State, options: PlanOptions = {}): Plan {
@@ -28,16 +30,22 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
     const digest = options.digests?.get(resource.address) ?? bodyDigest(resource.body);
     const record = state.resources[resource.address];
     const base = { kind: resource.kind, name: resource.name, address: resource.address };
-    if (!record) {
+    const refreshed = options.refreshed?.get(resource.address);
+    // An annotation request the platform lost is created again: its id is ours, so it is safe.
+    const gone = refreshed !== undefined && 'gone' in refreshed;
+    if (!record || gone) {
+      const why = gone ? { reason: 'gone' as const } : {};
       changes.push(
         resource.kind === 'AnnotationRequest'
-          ? { ...base, kind: 'AnnotationRequest', action: 'create', body: resource.body, digest, retrySafe: true }
-          : { ...base, kind: 'SamplingPlan', action: 'create', body: resource.body, digest, retrySafe: false, ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}) },
+          ? { ...base, ...why, kind: 'AnnotationRequest', action: 'create', body: resource.body, digest, retrySafe: true }
+          : { ...base, ...why, kind: 'SamplingPlan', action: 'create', body: resource.body, digest, retrySafe: false, ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}) },
       );
     } else if (record.status === 'pending') {
       changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.reason ? { reason: record.reason } : {}) });
     } else if (record.digest === digest) {
-      changes.push({ ...base, action: 'noop', digest });
+      // Drift is shown instead of "up to date"; a conflict (the manifest changed) is shown first.
+      if (refreshed && 'drift' in refreshed) changes.push({ ...base, action: 'drift', ...refreshed.drift });
+      else changes.push({ ...base, action: 'noop', digest });
     } else {
       const applied = options.appliedBodies?.get(record.digest);
       const fields = isObject(applied) ? fieldChanges(applied, resource.body as unknown as Record<string, unknown>) : [];

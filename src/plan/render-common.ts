@@ -4,12 +4,13 @@ import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from './types.js';
 
-export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', orphan: '-' };
+export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', orphan: '-', drift: '~' };
 
 /** One line saying what happens to a resource and why. */
 export function headline(change: Change): string {
   switch (change.action) {
     case 'create':
+      if (change.reason === 'gone') return `will be created again: the platform no longer has it (retry-safe: the id ${change.kind === 'AnnotationRequest' ? change.body.annotationRequestId : '?'} is ours)`;
       return change.kind === 'AnnotationRequest'
         ? `will be created (retry-safe: the id ${change.body.annotationRequestId} is ours)`
         : `will be created at most once (no client id: never resent automatically)${change.dependsOn ? ` after ${change.dependsOn}` : ''}`;
@@ -22,6 +23,10 @@ export function headline(change: Change): string {
       return `has a sampling create sent at ${change.startedAt} whose outcome is unknown; nothing will be sent${change.reason ? ` (${printable(change.reason)})` : ''}`;
     case 'orphan':
       return 'is in state but no longer in the manifests; the API cannot delete it, nothing will be sent';
+    case 'drift':
+      return change.missingPackage !== undefined
+        ? `drifted: the platform does not find sampling package ${change.missingPackage} (57008); nothing will be sent`
+        : `drifted: the platform's request differs from what was sent (${(change.fields ?? []).join(', ')}); the API cannot update it, nothing will be sent`;
     default:
       return assertNever(change);
   }
@@ -40,6 +45,10 @@ export function advice(change: Change): string | undefined {
       return `find the package on the platform, then: rosetta state resolve ${change.address} --sampling-package-id <id>, or if it was not created: --not-created`;
     case 'orphan':
       return `to stop tracking it: rosetta state rm ${change.address}`;
+    case 'drift':
+      return change.missingPackage !== undefined
+        ? `if the package was removed on purpose and you want a new one: rosetta state rm ${change.address}, then apply`
+        : 'it was changed outside rosetta; to create a fresh one, give the manifest a new metadata.name';
     default:
       return undefined;
   }
@@ -71,5 +80,6 @@ export function summaryLine(summary: Summary): string {
   if (summary.conflict) parts.push(pluralise(summary.conflict, 'conflict'));
   if (summary.pending) parts.push(`${summary.pending} pending`);
   if (summary.orphan) parts.push(pluralise(summary.orphan, 'orphan'));
+  if (summary.drift) parts.push(`${summary.drift} drifted`);
   return `Plan: ${parts.join(', ')}.`;
 }

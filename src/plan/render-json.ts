@@ -9,7 +9,7 @@ export function planJson(plan: Plan): object {
     changes: plan.changes.map((c) => {
       switch (c.action) {
         case 'create':
-          return { action: c.action, kind: c.kind, name: c.name, address: c.address, retrySafe: c.retrySafe, ...(c.kind === 'SamplingPlan' && c.dependsOn ? { dependsOn: c.dependsOn } : {}), ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}), digest: c.digest, body: c.body };
+          return { action: c.action, kind: c.kind, name: c.name, address: c.address, retrySafe: c.retrySafe, ...(c.kind === 'SamplingPlan' && c.dependsOn ? { dependsOn: c.dependsOn } : {}), ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}), ...(c.reason ? { reason: c.reason } : {}), digest: c.digest, body: c.body };
         case 'conflict':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address, changedFields: c.fields.map((f) => f.field), appliedDigest: c.appliedDigest, digest: c.digest };
         case 'orphan':
@@ -18,6 +18,8 @@ export function planJson(plan: Plan): object {
           return { action: c.action, kind: c.kind, name: c.name, address: c.address, startedAt: c.startedAt };
         case 'noop':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address };
+        case 'drift':
+          return { action: c.action, kind: c.kind, name: c.name, address: c.address, ...(c.fields ? { fields: c.fields } : {}), ...(c.missingPackage !== undefined ? { missingPackage: c.missingPackage } : {}) };
         default:
           return assertNever(c);
       }

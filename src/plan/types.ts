@@ -5,7 +5,7 @@
 import type { Kind, SamplingBody, AnnotationRequestBody } from '../manifest/types.js';
 import type { ResourceRecord } from '../state/types.js';
 
-export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'orphan'] as const;
+export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'orphan', 'drift'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 interface ChangeBase {
@@ -17,6 +17,8 @@ interface ChangeBase {
 export type Create = ChangeBase & {
   /** An orphan in state with exactly this body: most likely this resource was renamed. */
   renamedFrom?: string;
+  /** `gone`: applied before, but the platform no longer has it (plan --refresh); its id is ours. */
+  reason?: 'gone';
 } & (
     | { action: 'create'; kind: 'AnnotationRequest'; body: AnnotationRequestBody; digest: string; retrySafe: true }
     | { action: 'create'; kind: 'SamplingPlan'; body: SamplingBody; digest: string; retrySafe: false; dependsOn?: string }
@@ -54,7 +56,19 @@ export interface Orphan extends ChangeBase {
   record: ResourceRecord;
 }
 
-export type Change = Create | Noop | Conflict | Pending | Orphan;
+/** What plan --refresh found different on the platform: shown, never acted on. */
+export interface Drift extends ChangeBase {
+  action: 'drift';
+  /** Fields of an annotation request that differ from what was sent. */
+  fields?: string[];
+  /** A sampling package the platform does not find (57008). */
+  missingPackage?: number;
+}
+
+/** What plan --refresh learned about one applied resource (input to the pure planner). */
+export type Refreshed = { gone: true } | { drift: { fields: string[] } | { missingPackage: number } };
+
+export type Change = Create | Noop | Conflict | Pending | Orphan | Drift;
 
 export type Summary = Record<Action, number>;
 

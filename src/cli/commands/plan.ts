@@ -1,4 +1,7 @@
-import { resolveEndpoint } from '../../api/config.js';
+import { refreshState } from '../../actions/refresh.js';
+import { RosettaClient } from '../../api/client.js';
+import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
+import type { Plan } from '../../plan/types.js';
 import { RosettaError, isRosettaError } from '../../errors.js';
 import { savePlan } from '../../plan/plan-file.js';
 import { renderPlanJson } from '../../plan/render-json.js';
@@ -13,6 +16,7 @@ export interface PlanOptions extends ManifestOptions, StateOptions {
   out?: string;
   format: 'text' | 'json' | 'markdown';
   detailedExitcode?: boolean;
+  refresh?: boolean;
   target: string[];
   endpoint?: string;
   insecure?: boolean;
@@ -21,11 +25,19 @@ export interface PlanOptions extends ManifestOptions, StateOptions {
 export async function planCommand(paths: string[], options: PlanOptions, io: Io): Promise<void> {
   // Checked first: a plan that cannot be saved should not be printed as if it were.
   if (options.out) endpointForSavedPlan(options, io);
+  // Only --refresh reads the API (and so needs the endpoint and keys); a plain plan never does.
+  const client = options.refresh ? new RosettaClient({ endpoint: resolveEndpoint(options, io.env), credentials: resolveCredentials(io.env), env: io.env }) : undefined;
   const resources = await loadResources(paths, options, io);
-  const plan = await withStore(options, io, async (store) => {
-    const state = await store.read();
-    return planAgainst(resources, state, store, checkTargets(options.target, resources, state));
-  });
+  let plan: Plan;
+  try {
+    plan = await withStore(options, io, async (store) => {
+      const state = await store.read();
+      const refreshed = client ? await refreshState(state, client, store) : undefined;
+      return planAgainst(resources, state, store, checkTargets(options.target, resources, state), refreshed);
+    });
+  } finally {
+    await client?.close();
+  }
 
   const render = { text: renderPlanText, json: renderPlanJson, markdown: renderPlanMarkdown }[options.format];
   io.stdout(render(plan));
