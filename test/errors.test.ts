@@ -16,6 +16,7 @@ describe('RosettaError', () => {
         "ROS_NO_MANIFESTS",
         "ROS_PLAN_INVALID",
         "ROS_PLAN_STALE",
+        "ROS_REMOTE_NOT_FOUND",
         "ROS_STATE_CORRUPT",
         "ROS_STATE_IO",
         "ROS_STATE_LOCKED",

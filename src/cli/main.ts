@@ -129,6 +129,21 @@ function buildProgram(io: Io): Command {
       await statusCommand(paths, options, io);
     });
 
+  stateOption(program.command('import'))
+    .description('adopt an existing annotation request (by id) or sampling package (by package id) into state')
+    .argument('<KIND/NAME>', 'AnnotationRequest/NAME or SamplingPlan/NAME')
+    .argument('<ID>', 'the annotationRequestId, or the samplingPackageId')
+    .argument('[paths...]', 'for a SamplingPlan: where its manifest is (default: the current directory)')
+    .option('--generate-manifest <file>', 'AnnotationRequest: write a manifest for it (never overwrites)')
+    .addOption(endpointOption())
+    .addOption(insecureOption())
+    .addOption(maxFileSize())
+    .addOption(lockTimeoutOption())
+    .action(async (address: string, id: string, paths: string[], options) => {
+      const { importCommand } = await import('./commands/import.js');
+      await importCommand(address, id, paths, options, io);
+    });
+
   const state = program.command('state').description('read and edit the state (never calls the API)');
   stateOption(state
     .command('list')

@@ -17,7 +17,8 @@ interface RecordBase {
 export interface AppliedAnnotationRequest extends RecordBase {
   kind: 'AnnotationRequest';
   status: 'applied';
-  outcome: 'created' | 'adopted';
+  /** `imported`: brought under management with rosetta import. */
+  outcome: 'created' | 'adopted' | 'imported';
   annotationRequestId: string;
   /** The name sent (names are unique on the platform: 53005); absent in records of rosetta 0.1. */
   annotationRequestName?: string;
@@ -35,8 +36,8 @@ export interface AppliedAnnotationRequest extends RecordBase {
 export interface AppliedSamplingPlan extends RecordBase {
   kind: 'SamplingPlan';
   status: 'applied';
-  /** `resolved`: the user recorded the package id after an unknown outcome. */
-  outcome: 'created' | 'resolved';
+  /** `resolved`: the user recorded the package id after an unknown outcome; `imported`: rosetta import. */
+  outcome: 'created' | 'resolved' | 'imported';
   annotationRequestId: string;
   samplingPackageId: number;
   /** How many scenes the package holds; the list itself is kept beside the state, by digest. */

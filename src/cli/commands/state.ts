@@ -1,4 +1,7 @@
 /** rosetta state list|show|rm|resolve|unlock: read and edit state without touching the API. */
+import { checkPackageExists } from '../../actions/import.js';
+import { RosettaClient } from '../../api/client.js';
+import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
 import { RosettaError } from '../../errors.js';
 import { describeHolder } from '../../state/lock.js';
 import { StateSession } from '../../state/session.js';
@@ -76,6 +79,7 @@ export async function stateResolveCommand(
   await withLockedState(options, io, `rosetta state resolve ${address}`, async (session, store) => {
     const record = requireRecord(session.current.resources, address, store);
     if (record.status !== 'pending') throw new RosettaError('ROS_USAGE', `${address} is not pending (it is ${statusOf(record)}); nothing to resolve`);
+    if (packageId !== undefined) await checkWhenPossible(packageId, io);
     if (packageId === undefined) {
       await session.remove(address);
       io.stdout(`Cleared the pending create of ${address}. The next apply will create it.\n`);
@@ -93,6 +97,24 @@ export async function stateResolveCommand(
     });
     io.stdout(`Recorded ${address} as sampling package ${packageId}.\n`);
   });
+}
+
+/**
+ * The same existence check as import, when the API is configured (ROSETTA_ENDPOINT and keys): a
+ * mistyped id would otherwise be recorded as the package. Without them, state commands stay
+ * offline, and say that the id was not checked.
+ */
+async function checkWhenPossible(packageId: number, io: Io): Promise<void> {
+  if (!io.env.ROSETTA_ENDPOINT || !io.env.ROSETTA_ACCESS_KEY || !io.env.ROSETTA_SECRET_KEY) {
+    io.stderr(`warning: sampling package ${packageId} was not checked on the platform (set ROSETTA_ENDPOINT and the keys to check it)\n`);
+    return;
+  }
+  const client = new RosettaClient({ endpoint: resolveEndpoint({}, io.env), credentials: resolveCredentials(io.env), env: io.env });
+  try {
+    await checkPackageExists(client, packageId);
+  } finally {
+    await client.close();
+  }
 }
 
 export async function stateUnlockCommand(options: StateOptions, io: Io): Promise<void> {
