@@ -28,6 +28,9 @@ describe('rosetta import AnnotationRequest', () => {
     expect(sim.received['annotation-request']).toBe(0);
     expect(imported.stdout + imported.stderr).not.toContain(SECRET);
 
+    const twice = await rosetta(sim, dir, ['import', 'AnnotationRequest/again', 'made-by-hand-1']);
+    expect(twice.stderr).toBe('error[ROS_USAGE]: annotation request made-by-hand-1 is already in the state as AnnotationRequest/by-hand\n  hint: to manage it under another name: rosetta state mv AnnotationRequest/by-hand AnnotationRequest/again\n');
+
     // A sampling plan can now be added for it and applied.
     writeFileSync(join(dir, 'qa.yaml'), samplingPlan('by-hand-qa', 'by-hand'));
     expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);

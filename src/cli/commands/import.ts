@@ -50,6 +50,8 @@ export async function importCommand(address: string, id: string, paths: string[]
           io.stdout(`Imported ${address} as sampling package ${packageId}.\n`);
           return;
         }
+        const holder = Object.entries(session.current.resources).find(([other, r]) => other !== address && r.kind === 'AnnotationRequest' && r.annotationRequestId === id);
+        if (holder) throw new RosettaError('ROS_USAGE', `annotation request ${id} is already in the state as ${holder[0]}`, { hint: `to manage it under another name: rosetta state mv ${holder[0]} ${address}` });
         const imported = await importAnnotationRequest(client, name, id, new Date());
         // The manifest is written before the record: if it cannot be, nothing is recorded.
         if (options.generateManifest) await writeNew(resolve(io.cwd, options.generateManifest), manifestFor(name, imported.body));
