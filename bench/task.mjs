@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { glob } from 'tinyglobby';
 import { parseAllDocuments } from 'yaml';
-import { planAgainst } from '../dist/cli/context.js';
+import { planAgainst } from '../dist/actions/plan.js';
 import { loadManifests } from '../dist/manifest/load.js';
 import { renderPlanText } from '../dist/plan/render-text.js';
 import { FileStateStore } from '../dist/state/store.js';

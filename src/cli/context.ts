@@ -1,12 +1,9 @@
-/** Pieces the plan, apply and state commands share: state location, manifests, planning. */
+/** Pieces the commands share: the state store, manifests, targets, the lock, job summaries, durations. */
 import { appendFile } from 'node:fs/promises';
 import { RosettaError } from '../errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load.js';
 import type { Resource } from '../manifest/types.js';
-import { plan as makePlan } from '../plan/plan.js';
-import type { Plan, Refreshed } from '../plan/types.js';
-import { bodyDigest, canonicalJson } from '../state/digest.js';
 import type { HeldLock } from '../state/lock.js';
 import { openStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
@@ -60,51 +57,6 @@ export function checkTargets(targets: readonly string[], resources: readonly Res
     if (!known.has(target)) throw new RosettaError('ROS_USAGE', `--target ${target}: no such resource in the manifests or the state`);
   }
   return [...targets];
-}
-
-/**
- * Names are unique on the platform, so a new annotation request may not take the name of another
- * one already in state: validate cannot see it when the two manifests are applied in separate runs
- * (`apply a.yaml`, then `apply b.yaml`), and the API would answer 53005 and adopt the wrong request.
- */
-export function checkNamesAgainstState(resources: readonly Resource[], state: State): void {
-  const holders = new Map<string, string>();
-  for (const [address, record] of Object.entries(state.resources)) {
-    if (record.kind === 'AnnotationRequest' && record.status === 'applied' && record.annotationRequestName !== undefined) holders.set(record.annotationRequestName, address);
-  }
-  const problems: string[] = [];
-  for (const r of resources) {
-    if (r.kind !== 'AnnotationRequest' || state.resources[r.address]) continue;
-    const holder = holders.get(r.body.annotationRequestName);
-    if (holder && holder !== r.address) {
-      problems.push(`${r.source.file}:${r.source.line}:${r.source.col}: ${r.address}: annotationRequestName ${JSON.stringify(r.body.annotationRequestName)} is already used by ${holder}, applied earlier`);
-    }
-  }
-  if (problems.length > 0) {
-    throw new RosettaError('ROS_MANIFEST_INVALID', problems.join('; '), {
-      hint: 'annotation request names are unique on the platform: give this one another annotationRequestName',
-    });
-  }
-}
-
-/** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
-export async function planAgainst(resources: readonly Resource[], state: State, store: StateStore, targets: readonly string[], refreshed?: ReadonlyMap<string, Refreshed>): Promise<Plan> {
-  checkNamesAgainstState(resources, state);
-  const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
-  const appliedBodies = new Map<string, unknown>();
-  for (const r of resources) {
-    const record = state.resources[r.address];
-    if (record && record.status === 'applied' && record.digest !== digests.get(r.address)) {
-      const body = await store.getBody(record.digest);
-      if (body !== undefined) appliedBodies.set(record.digest, body);
-    }
-  }
-  return makePlan(resources, state, { targets, appliedBodies, digests, ...(refreshed ? { refreshed } : {}) });
-}
-
-/** One digest over every manifest's address and body, recorded in saved plans. */
-export function manifestsDigest(resources: readonly Resource[]): string {
-  return bodyDigest(canonicalJson(resources.map((r) => [r.address, r.body])));
 }
 
 /** Takes the state lock for a command, honouring --lock-timeout and printing takeover warnings. */

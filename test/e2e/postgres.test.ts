@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/server.js';
 import { BIN } from '../helpers/cli.js';
-import { E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
+import { E2E_CREDENTIALS, annotationRequest, readState, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { cutRosettaConnections, databaseOf, describePostgres, freshDatabase } from '../helpers/postgres.js';
 import { simulator } from '../helpers/sim.js';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateSession } from '../../src/state/session.js';
-import { FileStateStore, type StateStore } from '../../src/state/store.js';
+import { FileStateStore } from '../../src/state/store.js';
 import { tempDir } from '../helpers/files.js';
 
 const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });

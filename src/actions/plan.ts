@@ -1,0 +1,57 @@
+/**
+ * Planning as a library: manifests and state in, a Plan out, with the applied bodies loaded for
+ * field-level diffs and the cross-run name check. The CLI and the reconcile loop both call this.
+ */
+import { RosettaError } from '../errors.js';
+import type { Resource } from '../manifest/types.js';
+import { plan as makePlan } from '../plan/plan.js';
+import type { Plan, Refreshed } from '../plan/types.js';
+import { bodyDigest, canonicalJson } from '../state/digest.js';
+import type { BodyStore } from '../state/store.js';
+import type { State } from '../state/types.js';
+
+/**
+ * Names are unique on the platform, so a new annotation request may not take the name of another
+ * one already in state: validate cannot see it when the two manifests are applied in separate runs
+ * (`apply a.yaml`, then `apply b.yaml`), and the API would answer 53005 and adopt the wrong request.
+ */
+export function checkNamesAgainstState(resources: readonly Resource[], state: State): void {
+  const holders = new Map<string, string>();
+  for (const [address, record] of Object.entries(state.resources)) {
+    if (record.kind === 'AnnotationRequest' && record.status === 'applied' && record.annotationRequestName !== undefined) holders.set(record.annotationRequestName, address);
+  }
+  const problems: string[] = [];
+  for (const r of resources) {
+    if (r.kind !== 'AnnotationRequest' || state.resources[r.address]) continue;
+    const holder = holders.get(r.body.annotationRequestName);
+    if (holder && holder !== r.address) {
+      problems.push(`${r.source.file}:${r.source.line}:${r.source.col}: ${r.address}: annotationRequestName ${JSON.stringify(r.body.annotationRequestName)} is already used by ${holder}, applied earlier`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new RosettaError('ROS_MANIFEST_INVALID', problems.join('; '), {
+      hint: 'annotation request names are unique on the platform: give this one another annotationRequestName',
+    });
+  }
+}
+
+/** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
+export async function planAgainst(resources: readonly Resource[], state: State, store: Pick<BodyStore, 'getBody'>, targets: readonly string[], refreshed?: ReadonlyMap<string, Refreshed>): Promise<Plan> {
+  checkNamesAgainstState(resources, state);
+  const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
+  const appliedBodies = new Map<string, unknown>();
+  for (const r of resources) {
+    const record = state.resources[r.address];
+    if (record && record.status === 'applied' && record.digest !== digests.get(r.address)) {
+      const body = await store.getBody(record.digest);
+      if (body !== undefined) appliedBodies.set(record.digest, body);
+    }
+  }
+  return makePlan(resources, state, { targets, appliedBodies, digests, ...(refreshed ? { refreshed } : {}) });
+}
+
+/** One digest over every manifest's address and body, recorded in saved plans. */
+export function manifestsDigest(resources: readonly Resource[]): string {
+  return bodyDigest(canonicalJson(resources.map((r) => [r.address, r.body])));
+}
+
