@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   ROS_API: 'The Rosetta API answered with an error.',
   ROS_NETWORK: 'The Rosetta API could not be reached or did not answer.',
   ROS_REMOTE_NOT_FOUND: 'The platform has no such annotation request or sampling package.',
+  ROS_SOURCE: 'The reconcile source (a directory or git repository) cannot be read.',
   ROS_STATE_CORRUPT: 'The state file cannot be read.',
   ROS_STATE_IO: 'The state cannot be read or written (full disk, permissions, a wrong path).',
   ROS_STATE_LOCKED: 'Another run holds the state lock.',

@@ -17,6 +17,7 @@ describe('RosettaError', () => {
         "ROS_PLAN_INVALID",
         "ROS_PLAN_STALE",
         "ROS_REMOTE_NOT_FOUND",
+        "ROS_SOURCE",
         "ROS_STATE_CORRUPT",
         "ROS_STATE_IO",
         "ROS_STATE_LOCKED",

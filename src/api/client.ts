@@ -50,6 +50,8 @@ export interface ClientOptions {
   /** Source of jitter, in [0, 1). */
   random?: () => number;
   onRetry?: (event: RetryEvent) => void;
+  /** Every attempt's answer: the endpoint (`POST /sampling/create`) and the business code, HTTP status or `network`. For metrics. */
+  onAnswer?: (endpoint: string, code: string) => void;
   /** Where proxy variables are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
 }
@@ -169,6 +171,7 @@ export class RosettaClient {
         nowMs: this.clock.now(),
         signal,
       });
+      this.options.onAnswer?.(operation, String(last.code ?? last.httpStatus ?? 'network'));
       const retryable = last.outcome === 'transient' || (last.outcome === 'ambiguous' && idempotent);
       if (!retryable || n >= this.retry.attempts || signal?.aborted) {
         const { retryAfterMs: _unused, ...result } = last;

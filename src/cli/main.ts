@@ -129,6 +129,25 @@ function buildProgram(io: Io): Command {
       await statusCommand(paths, options, io);
     });
 
+  stateOption(program.command('reconcile'))
+    .description('the GitOps mode: a controller that applies the manifests of a directory or git repository, with metrics, webhooks and leader election')
+    .requiredOption('--source <dir|git-url>', 'a directory, or a git URL (file://, https://, ssh://) cloned once and fetched every cycle')
+    .option('--ref <branch>', 'for a git source: the branch or tag to follow', 'main')
+    .option('--path <subdir>', 'the manifests folder inside the source', '.')
+    .option('--interval <duration>', 'time between cycles (a webhook starts one at once)', '2m')
+    .option('--listen <host:port>', 'HTTP for /healthz, /readyz, /metrics and webhooks', '127.0.0.1:9464')
+    .option('--once', 'run one cycle and exit with apply\'s exit codes (for cron and CI)')
+    .option('--dry-run', 'plan and report only; send nothing')
+    .addOption(endpointOption())
+    .addOption(insecureOption())
+    .option('--concurrency <n>', 'creates in flight at once', '10')
+    .addOption(new Option('--log-format <format>', 'json lines, or text for people').choices(['json', 'text']).default('json'))
+    .option('--cache-dir <dir>', 'where git sources are cloned (default ~/.cache/rosetta/sources)')
+    .action(async (options) => {
+      const { reconcileCommand } = await import('./commands/reconcile.js');
+      await reconcileCommand(options, io);
+    });
+
   stateOption(program.command('import'))
     .description('adopt an existing annotation request (by id) or sampling package (by package id) into state')
     .argument('<KIND/NAME>', 'AnnotationRequest/NAME or SamplingPlan/NAME')

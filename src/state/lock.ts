@@ -19,11 +19,15 @@ export interface LockOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   onWarning?: (message: string) => void;
+  /** Stops waiting (with ROS_ABORTED). */
+  signal?: AbortSignal;
 }
 
 export interface HeldLock {
   holder: LockHolder;
   release(): Promise<void>;
+  /** False once the lock may have passed to someone else (its database connection was lost). */
+  readonly held?: boolean;
 }
 
 export async function acquireLock(lockPath: string, options: LockOptions): Promise<HeldLock> {
@@ -50,6 +54,7 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
       }
       // Another caller is breaking it: wait like for any held lock (or fail fast).
     }
+    if (options.signal?.aborted) throw new RosettaError('ROS_ABORTED', 'stopped while waiting for the lock');
     if (Date.now() >= deadline) {
       throw new RosettaError('ROS_STATE_LOCKED', `the state is locked by ${current ? describeHolder(current) : 'another run (holder unknown)'}`, {
         hint: `wait for it to finish, retry with --lock-timeout 5m, or if it is dead: rosetta state unlock`,

@@ -39,6 +39,8 @@ export interface StateWriter {
 
 export interface StateLocker {
   lock(options: LockOptions): Promise<HeldLock>;
+  /** The reconcile leader's lock: separate from the state lock, held as long as a replica leads. */
+  lockLeader(options: LockOptions): Promise<HeldLock>;
   /** Breaks the lock whoever holds it; returns the holder it removed. */
   forceUnlock(): Promise<LockHolder | undefined>;
 }
@@ -119,6 +121,15 @@ export class FileStateStore implements StateStore {
       return await acquireLock(this.lockPath, options);
     } catch (error) {
       throw stateIoError(error, this.lockPath, 'write');
+    }
+  }
+
+  async lockLeader(options: LockOptions): Promise<HeldLock> {
+    await this.ensureDirectory();
+    try {
+      return await acquireLock(`${this.location}.leader`, options);
+    } catch (error) {
+      throw stateIoError(error, `${this.location}.leader`, 'write');
     }
   }
 

@@ -9,8 +9,10 @@ import { RosettaError } from '../../errors.js';
 import { describeHolder, describeSelf, type HeldLock, type LockOptions } from '../lock.js';
 import type { LockHolder } from '../types.js';
 
-/** First half of every rosetta advisory lock key (the second is hashtext(workspace)). */
+/** First half of the state lock's advisory key (the second is hashtext(workspace)). */
 export const LOCK_NAMESPACE = 0x524f5354; // "ROST"
+/** First half of the reconcile leader's key: leadership and the state lock are separate locks. */
+export const LEADER_NAMESPACE = 0x524f534c; // "ROSL"
 
 export interface PgLock extends HeldLock {
   /** The backend holding the advisory lock. */
@@ -19,8 +21,10 @@ export interface PgLock extends HeldLock {
   readonly held: boolean;
 }
 
-export async function acquirePgLock(config: ClientConfig, workspace: string, where: string, options: LockOptions): Promise<PgLock> {
+export async function acquirePgLock(config: ClientConfig, workspace: string, where: string, options: LockOptions, namespace = LOCK_NAMESPACE): Promise<PgLock> {
   const holder = describeSelf(options.command, options.env ?? process.env);
+  // The holder row of the leader lock sits beside the state lock's, under its own key.
+  const row = namespace === LOCK_NAMESPACE ? workspace : `${workspace}#leader`;
   const deadline = Date.now() + (options.timeoutMs ?? 0);
   const client = new Client({ ...config, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   let held = true;
@@ -37,12 +41,12 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const backendPid = rows[0]!.pid;
     for (;;) {
-      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_NAMESPACE, workspace]);
+      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [namespace, workspace]);
       if (got.rows[0]!.ok) {
         await client.query(
           `INSERT INTO rosetta.lock_holders (workspace, holder, backend_pid) VALUES ($1, $2, $3)
            ON CONFLICT (workspace) DO UPDATE SET holder = EXCLUDED.holder, backend_pid = EXCLUDED.backend_pid`,
-          [workspace, JSON.stringify(holder), backendPid],
+          [row, JSON.stringify(holder), backendPid],
         );
         return {
           holder,
@@ -54,16 +58,17 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
             if (!held) return; // the connection is gone, and the lock with it
             held = false;
             try {
-              await client.query('DELETE FROM rosetta.lock_holders WHERE workspace = $1 AND backend_pid = $2', [workspace, backendPid]);
-              await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, workspace]);
+              await client.query('DELETE FROM rosetta.lock_holders WHERE workspace = $1 AND backend_pid = $2', [row, backendPid]);
+              await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [namespace, workspace]);
             } finally {
               await client.end().catch(() => undefined);
             }
           },
         };
       }
+      if (options.signal?.aborted) throw new RosettaError('ROS_ABORTED', 'stopped while waiting for the lock');
       if (Date.now() >= deadline) {
-        const current = await readPgHolder(client, workspace);
+        const current = await readPgHolder(client, row);
         throw new RosettaError('ROS_STATE_LOCKED', `the state ${where} is locked by ${current ? describeHolder(current) : 'another run (holder unknown)'}`, {
           hint: 'wait for it to finish, or retry with --lock-timeout 5m; the lock frees itself when that run ends, even if it is killed',
         });

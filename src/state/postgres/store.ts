@@ -9,7 +9,7 @@ import { RosettaError } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../lock.js';
 import type { StateDelta, StateStore } from '../store.js';
 import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from '../types.js';
-import { acquirePgLock, readPgHolder, type PgLock } from './lock.js';
+import { LEADER_NAMESPACE, acquirePgLock, readPgHolder, type PgLock } from './lock.js';
 import { migrate } from './migrations.js';
 import { redactUrl } from './url.js';
 
@@ -67,6 +67,11 @@ export class PostgresStateStore implements StateStore {
         await lock.release();
       },
     };
+  }
+
+  async lockLeader(options: LockOptions): Promise<HeldLock> {
+    await this.init();
+    return this.run('lock', () => acquirePgLock(this.config, this.workspace, this.location, options, LEADER_NAMESPACE));
   }
 
   /** Ends the holder's connection (which frees its advisory lock) and removes its row. */

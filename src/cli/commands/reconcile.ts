@@ -1,0 +1,93 @@
+/** rosetta reconcile --source DIR|GIT_URL: the GitOps controller (see src/reconcile/). */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { RosettaClient } from '../../api/client.js';
+import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
+import { RosettaError } from '../../errors.js';
+import { Controller } from '../../reconcile/controller.js';
+import { ReconcileMetrics } from '../../reconcile/metrics.js';
+import { parseListen } from '../../reconcile/server.js';
+import { openSource } from '../../reconcile/source.js';
+import { isPostgresUrl } from '../../state/postgres/url.js';
+import { openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { ExitCode, type Io } from '../io.js';
+
+export interface ReconcileOptions extends StateOptions {
+  source: string;
+  ref?: string;
+  path: string;
+  interval: string;
+  listen: string;
+  once?: boolean;
+  dryRun?: boolean;
+  endpoint?: string;
+  insecure?: boolean;
+  concurrency: string;
+  logFormat: 'json' | 'text';
+  cacheDir?: string;
+}
+
+export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<void> {
+  const intervalMs = parseDuration('--interval', options.interval);
+  if (intervalMs < 1000) throw new RosettaError('ROS_USAGE', '--interval: at least 1s');
+  const concurrency = Number(options.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RosettaError('ROS_USAGE', `--concurrency: expected an integer from 1 to 256, found ${JSON.stringify(options.concurrency)}`);
+  try {
+    parseListen(options.listen);
+  } catch (error) {
+    throw new RosettaError('ROS_USAGE', (error as Error).message);
+  }
+  const endpoint = resolveEndpoint(options, io.env);
+  const credentials = resolveCredentials(io.env);
+  const logger = createLogger(options.logFormat, io);
+  const metrics = new ReconcileMetrics();
+  const cacheDir = options.cacheDir ?? join(io.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rosetta', 'sources');
+  const source = openSource(options.source, { ref: options.ref, cacheDir, cwd: io.cwd });
+  const store = openStateStore(options, io);
+  const client = new RosettaClient({ endpoint, credentials, env: io.env, onAnswer: (endpointName, code) => metrics.apiRequests.inc({ endpoint: endpointName, code }) });
+  const controller = new Controller({
+    source,
+    path: options.path,
+    store,
+    client,
+    logger,
+    metrics,
+    dryRun: options.dryRun ?? false,
+    concurrency,
+    intervalMs,
+    standby: isPostgresUrl(options.state ?? io.env.ROSETTA_STATE ?? ''),
+    listen: options.listen,
+    webhookSecret: io.env.ROSETTA_WEBHOOK_SECRET || undefined,
+  });
+  logger.info({ source: source.display, state: store.location, dryRun: options.dryRun ?? false, intervalMs }, `reconciling ${source.display} into ${store.location}`);
+  const onSignal = () => controller.shutdown();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let code: number;
+  try {
+    code = options.once ? await controller.once() : await controller.run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await client.close();
+    await store.close();
+  }
+  if (code !== 0) throw new ExitCode(code);
+}
+
+/** JSON lines on stderr (level, time, msg, fields), or one readable line per entry for people. */
+function createLogger(format: 'json' | 'text', io: Io): Logger {
+  const options = { base: null, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } };
+  if (format === 'json') return pino(options, { write: (line: string) => io.stderr(line) });
+  return pino(options, {
+    write: (line: string) => {
+      const { level, time, msg, ...fields } = JSON.parse(line) as Record<string, unknown>;
+      const extra = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
+      io.stderr(`${String(time)} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${extra ? `  ${extra}` : ''}\n`);
+    },
+  });
+}

@@ -1,0 +1,40 @@
+/** The controller's Prometheus metrics (names from the contract), on a registry of its own. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type CycleResult = 'success' | 'failed' | 'invalid';
+
+export class ReconcileMetrics {
+  readonly registry = new Registry();
+  readonly cycles = new Counter({ name: 'rosetta_reconcile_total', help: 'Reconcile cycles by result.', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly duration = new Histogram({ name: 'rosetta_reconcile_duration_seconds', help: 'How long a reconcile cycle took.', buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300], registers: [this.registry] });
+  readonly resources = new Gauge({ name: 'rosetta_resources', help: 'Resources in state by kind and last known status.', labelNames: ['kind', 'status'] as const, registers: [this.registry] });
+  readonly apiRequests = new Counter({ name: 'rosetta_api_requests_total', help: 'Rosetta API answers by endpoint and business code (or HTTP status, or network).', labelNames: ['endpoint', 'code'] as const, registers: [this.registry] });
+  readonly lastCycle = new Gauge({ name: 'rosetta_last_reconcile_timestamp_seconds', help: 'When the last reconcile cycle ended (Unix time).', registers: [this.registry] });
+  readonly revision = new Gauge({ name: 'rosetta_source_revision_info', help: 'The source revision of the last cycle (value 1).', labelNames: ['revision'] as const, registers: [this.registry] });
+  readonly leader = new Gauge({ name: 'rosetta_leader', help: '1 while this replica is the leader that applies, 0 on a standby.', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    for (const result of ['success', 'failed', 'invalid'] as const) this.cycles.inc({ result }, 0);
+    this.leader.set(0);
+  }
+
+  cycleEnded(result: CycleResult, seconds: number, revision: string | undefined): void {
+    this.cycles.inc({ result });
+    this.duration.observe(seconds);
+    this.lastCycle.set(Date.now() / 1000);
+    if (revision) {
+      this.revision.reset();
+      this.revision.set({ revision }, 1);
+    }
+  }
+
+  /** Replaces the resource counts. */
+  setResources(counts: ReadonlyMap<string, number>): void {
+    this.resources.reset();
+    for (const [key, count] of counts) {
+      const [kind, status] = key.split('\0') as [string, string];
+      this.resources.set({ kind, status }, count);
+    }
+  }
+}

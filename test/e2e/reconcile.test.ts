@@ -1,0 +1,175 @@
+// rosetta reconcile: a real git repository on disk, the real simulator, real HTTP, real processes.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../src/sim/server.js';
+import { BIN } from '../helpers/cli.js';
+import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
+import { tempDir } from '../helpers/files.js';
+import { describePostgres, freshDatabase } from '../helpers/postgres.js';
+import { simulator } from '../helpers/sim.js';
+
+const HOOK_SECRET = 'hook-secret-DO-NOT-PRINT';
+
+function gitRepo(files: Record<string, string>): string {
+  const repo = tempDir();
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+  commit(repo, files, 'initial manifests');
+  return repo;
+}
+
+function commit(repo: string, files: Record<string, string>, message: string): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(repo, path, '..'), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  }
+  execFileSync('git', ['add', '-A'], { cwd: repo });
+  execFileSync('git', ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', 'commit', '-q', '-m', message], { cwd: repo });
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+interface Controller {
+  child: ChildProcess;
+  url: () => string;
+  log: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `rosetta reconcile` and waits until it serves HTTP. */
+async function startController(sim: Pick<Simulator, 'url'>, args: string[], env: Record<string, string> = {}): Promise<Controller> {
+  const child = spawn(process.execPath, [BIN, 'reconcile', '--listen', '127.0.0.1:0', '--cache-dir', join(tempDir(), 'cache'), ...args], { env: spawnEnv(sim, { ROSETTA_WEBHOOK_SECRET: HOOK_SECRET, ...env }) });
+  running.push(child);
+  let log = '';
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let url = '';
+  await until(() => {
+    url = /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1] ?? '';
+    return url !== '';
+  });
+  return { child, url: () => url, log: () => log, exited };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function metric(url: string, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+const github = (url: string, body: string, secret = HOOK_SECRET) =>
+  fetch(`${url}/hooks/github`, { method: 'POST', body, headers: { 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`, 'content-type': 'application/json' } });
+
+describe('rosetta reconcile', () => {
+  it('applies the first revision, a pushed commit on a signed webhook, refuses bad hooks, sends nothing for an invalid revision, and stops on SIGTERM', { timeout: 60_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 0 });
+    const repo = gitRepo({ 'manifests/m.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa-1', 'req')}` });
+    const state = join(tempDir(), 'state.json');
+    const controller = await startController(sim, ['--source', `file://${repo}`, '--path', 'manifests', '--interval', '10m', '--state', state]);
+    const url = controller.url();
+    await until(async () => (await metric(url, 'rosetta_reconcile_total{result="success"}')) === 1);
+    expect(sim.platform.listSamplingPackages()).toHaveLength(1);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(await metric(url, 'rosetta_leader')).toBe(1);
+
+    commit(repo, { 'manifests/more.yaml': samplingPlan('qa-2', 'req') }, 'add qa-2');
+    const revision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    expect((await github(url, '{"ref":"refs/heads/main"}', 'wrong-secret')).status).toBe(401);
+    expect((await fetch(`${url}/hooks/github`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await fetch(`${url}/hooks/gitlab`, { method: 'POST', body: '{}', headers: { 'x-gitlab-token': 'nope' } })).status).toBe(401);
+    expect(await metric(url, 'rosetta_reconcile_total{result="success"}')).toBe(1);
+
+    expect((await github(url, '{"ref":"refs/heads/main"}')).status).toBe(202);
+    await until(() => sim.platform.listSamplingPackages().length === 2);
+    await until(async () => (await (await fetch(`${url}/metrics`)).text()).includes(`rosetta_source_revision_info{revision="${revision}"} 1`));
+
+    commit(repo, { 'manifests/broken.yaml': samplingPlan('qa-3', 'no-such-request') }, 'broken');
+    expect((await fetch(`${url}/hooks/gitlab`, { method: 'POST', body: '{}', headers: { 'x-gitlab-token': HOOK_SECRET } })).status).toBe(202);
+    await until(async () => (await metric(url, 'rosetta_reconcile_total{result="invalid"}')) === 1);
+    expect(sim.platform.listSamplingPackages()).toHaveLength(2);
+    expect(controller.log()).toContain('no AnnotationRequest named \\"no-such-request\\"');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('rosetta_api_requests_total{endpoint="POST /sampling/create",code="2000"} 2');
+    expect(metrics).toContain('rosetta_resources{kind="SamplingPlan",status="EXISTS"} 2');
+    expect(metrics).toContain('process_cpu_seconds_total');
+
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+    expect(controller.log()).not.toContain(HOOK_SECRET);
+    const plan = await rosetta(sim, tempDir(), ['plan', join(repo, 'manifests/m.yaml'), join(repo, 'manifests/more.yaml'), '--state', state, '--detailed-exitcode']);
+    expect(plan.code).toBe(0);
+  });
+
+  it('recovers by itself after the API was down', { timeout: 60_000 }, async () => {
+    const probe = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const repo = gitRepo({ 'm.yaml': annotationRequest('req') });
+    const controller = await startController({ url: `http://127.0.0.1:${port}/rosetta-open` }, ['--source', repo, '--interval', '10m', '--state', join(tempDir(), 'state.json')]);
+    await until(async () => ((await metric(controller.url(), 'rosetta_reconcile_total{result="failed"}')) ?? 0) >= 1);
+    expect((await fetch(`${controller.url()}/readyz`)).status).toBe(503);
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], port });
+    await until(() => sim.platform.listAnnotationRequests().length === 1, 30_000);
+    await until(async () => (await metric(controller.url(), 'rosetta_reconcile_total{result="success"}')) === 1);
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+  });
+
+  it('--once applies one cycle and exits with apply\'s codes; a second replica on a file state fails fast naming the holder', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir({ 'm.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa', 'req')}` });
+    const state = join(tempDir(), 'state.json');
+    const once = await rosetta(sim, dir, ['reconcile', '--source', dir, '--once', '--state', state]);
+    expect(once.code).toBe(0);
+    expect(sim.platform.listSamplingPackages()).toHaveLength(1);
+    const first = await startController(sim, ['--source', dir, '--interval', '10m', '--state', state]);
+    await until(async () => (await metric(first.url(), 'rosetta_leader')) === 1);
+    const second = await rosetta(sim, dir, ['reconcile', '--source', dir, '--state', state, '--listen', '127.0.0.1:0']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`error[ROS_STATE_LOCKED]: the state is locked by pid ${first.child.pid}`);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+});
+
+describePostgres('rosetta reconcile with PostgreSQL state: high availability', () => {
+  it('two replicas elect one leader; after kill -9 of the leader the other takes over within 15 s and applies the next revision', { timeout: 90_000 }, async () => {
+    const url = await freshDatabase();
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 0 });
+    const repo = gitRepo({ 'm.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa-1', 'req')}` });
+    const args = ['--source', `file://${repo}`, '--interval', '2s', '--state', url, '--workspace', 'gitops'];
+    const a = await startController(sim, args);
+    const b = await startController(sim, args);
+    await until(async () => ((await metric(a.url(), 'rosetta_leader')) ?? 0) + ((await metric(b.url(), 'rosetta_leader')) ?? 0) === 1);
+    await until(() => sim.platform.listSamplingPackages().length === 1);
+    const [leader, standby] = (await metric(a.url(), 'rosetta_leader')) === 1 ? [a, b] : [b, a];
+    expect(await metric(standby.url(), 'rosetta_leader')).toBe(0);
+    expect((await fetch(`${standby.url()}/healthz`)).status).toBe(200);
+
+    leader.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await until(async () => (await metric(standby.url(), 'rosetta_leader')) === 1, 15_000);
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
+    commit(repo, { 'more.yaml': samplingPlan('qa-2', 'req') }, 'add qa-2');
+    await until(() => sim.platform.listSamplingPackages().length === 2, 20_000);
+
+    standby.child.kill('SIGTERM');
+    expect(await standby.exited).toBe(0);
+    const pools = sim.platform.listSamplingPackages().map((p) => p.poolName).sort();
+    expect(pools).toEqual(['pool-qa-1', 'pool-qa-2']);
+  });
+});
