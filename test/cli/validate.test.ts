@@ -25,7 +25,7 @@ describe('rosetta validate', () => {
   it('passes the examples with exit 0 and a summary', async () => {
     const result = await runRosetta(['validate', 'examples/']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe('9 manifests in 4 files valid (3 AnnotationRequest, 6 SamplingPlan); skipped 1 dot-file (examples/ci/.gitlab-ci.yml)\n');
+    expect(result.stdout).toBe('9 manifests in 4 files valid (3 AnnotationRequest, 6 SamplingPlan); skipped 2 dot-files (examples/ci/.gitlab-ci.yml, examples/deploy/.kubernetes.yaml)\n');
   });
 
   it('prints file:line:col errors sorted, a summary, exit 1 and no stack trace', async () => {

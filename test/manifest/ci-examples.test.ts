@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const read = (path: string) => parse(readFileSync(join(REPO_ROOT, path), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
@@ -28,5 +28,21 @@ describe('CI examples and the GitHub Action', () => {
     const workflow = JSON.stringify(read('examples/ci/file-state-in-git/.github/workflows/rosetta.yml'));
     expect(workflow).toContain('git rev-parse origin/main');
     expect(workflow).toContain('git rebase origin/main');
+  });
+});
+
+describe('the deployment examples', () => {
+  it('run two replicas with probes on /healthz and /readyz and the state in PostgreSQL', () => {
+    const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'examples/deploy/.kubernetes.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string; spec: Record<string, any> });
+    expect(docs.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'ServiceMonitor', 'PrometheusRule']);
+    const deployment = docs[0]!;
+    expect(deployment.spec.replicas).toBe(2);
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.command.join(' ')).toContain('rosetta reconcile');
+    const unit = readFileSync(join(REPO_ROOT, 'examples/deploy/rosetta-reconcile.service'), 'utf8');
+    expect(unit).toContain('ExecStart=/usr/bin/env rosetta reconcile');
+    expect(unit).toMatch(/ROSETTA_STATE=postgres:\/\//);
   });
 });
