@@ -3,7 +3,7 @@
 // message instead of a syntax error.
 var parts = process.versions.node.split('.').map(Number);
 if (parts[0] < 20 || (parts[0] === 20 && parts[1] < 19)) {
-  process.stderr.write('rosetta: error: Node.js >= 20.19 is required, this is ' + process.version + '\n');
+  process.stderr.write('error[ROS_NODE_VERSION]: Node.js >= 20.19 is required, this is ' + process.version + '\n  hint: install Node.js 20.19 or newer\n');
   process.exitCode = 1;
 } else {
   import('../dist/cli/main.js').then(function (cli) {

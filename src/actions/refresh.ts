@@ -44,7 +44,9 @@ export async function refreshState(state: State, client: RefreshClient, bodies: 
 }
 
 function readError(address: string, read: ApiResult<unknown>): RosettaError {
-  return new RosettaError('ROS_API', `could not read ${address} from the platform to refresh it: ${read.message}${read.requestId ? ` (requestId ${read.requestId})` : ''}`, {
+  // No answer at all (refused, reset, timed out) is the network's fault, not the API's.
+  const code = read.code === undefined && read.httpStatus === undefined ? 'ROS_NETWORK' : 'ROS_API';
+  return new RosettaError(code, `could not read ${address} from the platform to refresh it: ${read.message}${read.requestId ? ` (requestId ${read.requestId})` : ''}`, {
     hint: 'retry later, or plan without --refresh',
   });
 }

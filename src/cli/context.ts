@@ -9,7 +9,7 @@ import { openStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
 import type { State } from '../state/types.js';
 import { pluralise } from '../text.js';
-import { ExitCode, type Io } from './io.js';
+import type { Io } from './io.js';
 import { loadOptions, type ManifestOptions } from './options.js';
 
 export interface StateOptions {
@@ -41,8 +41,7 @@ export async function loadResources(paths: string[], options: ManifestOptions, i
   const { resources, diagnostics } = await loadManifests(paths, loadOptions(options, io));
   if (diagnostics.length > 0) {
     for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    io.stderr(`\n${pluralise(diagnostics.length, 'error')} in the manifests; nothing was planned. Run rosetta validate for details.\n`);
-    throw new ExitCode(1);
+    throw new RosettaError('ROS_MANIFEST_INVALID', `${pluralise(diagnostics.length, 'error')} in the manifests (above); nothing was planned or sent`, { hint: 'rosetta validate shows them with GitHub annotations; fix them and run again' });
   }
   return resources;
 }

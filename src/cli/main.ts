@@ -4,7 +4,7 @@
  * lazily so `rosetta --version` does not load the whole tool.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isRosettaError } from '../errors.js';
+import { isRosettaError, type ErrorCode } from '../errors.js';
 import { ERROR_FORMAT_VERSION, errorJson, errorText } from './error-output.js';
 import { ExitCode, processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
@@ -35,7 +35,31 @@ function wantsJson(argv: readonly string[]): boolean {
   return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
 }
 
-function exitCodeFor(error: unknown, io: Io, json: boolean): number {
+/**
+ * The exit code of every error code, in one place. All are 1 today (as terraform's errors are);
+ * the table is what a future distinction (say, 3 for a lock held elsewhere) would change.
+ */
+export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
+  ROS_USAGE: 1,
+  ROS_NODE_VERSION: 1,
+  ROS_MANIFEST_INVALID: 1,
+  ROS_CONFIG: 1,
+  ROS_API: 1,
+  ROS_NETWORK: 1,
+  ROS_REMOTE_NOT_FOUND: 1,
+  ROS_SOURCE: 1,
+  ROS_STATE_CORRUPT: 1,
+  ROS_STATE_IO: 1,
+  ROS_STATE_LOCKED: 1,
+  ROS_STATE_NOT_FOUND: 1,
+  ROS_PLAN_CONFLICT: 1,
+  ROS_PLAN_STALE: 1,
+  ROS_PLAN_INVALID: 1,
+  ROS_ABORTED: 1,
+  ROS_NOT_INTERACTIVE: 1,
+};
+
+export function exitCodeFor(error: unknown, io: Io, json: boolean): number {
   if (error instanceof ExitCode) return error.code;
   if (error instanceof CommanderError) {
     // help and --version end through here too, with exit code 0
@@ -44,7 +68,7 @@ function exitCodeFor(error: unknown, io: Io, json: boolean): number {
   if (isRosettaError(error)) {
     if (json) io.stdout(`${JSON.stringify({ formatVersion: ERROR_FORMAT_VERSION, error: errorJson(error) }, null, 2)}\n`);
     io.stderr(errorText(error));
-    return 1;
+    return EXIT_CODES[error.code];
   }
   // A bug, not a user error: say so, with the stack for the report.
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -21,7 +21,7 @@ describe('a changed applied resource', () => {
 
     const apply = await rosetta(sim, dir, ['apply', '--auto-approve']);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('error[ROS_PLAN_INVALID]: 1 conflict: nothing was applied');
+    expect(apply.stderr).toContain('error[ROS_PLAN_CONFLICT]: 1 conflict: nothing was applied');
     expect(sim.received).toEqual(before);
   });
 

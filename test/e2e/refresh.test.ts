@@ -61,4 +61,16 @@ describe('plan --refresh', () => {
     expect(refresh.code).toBe(1);
     expect(refresh.stderr).toContain('error[ROS_CONFIG]: ROSETTA_SECRET_KEY is not set');
   });
+
+  it('an API that cannot be reached is ROS_NETWORK, and invalid manifests are ROS_MANIFEST_INVALID', async () => {
+    const { sim, dir } = await applied();
+    const down = await rosetta(sim, dir, ['plan', '--refresh'], { ROSETTA_ENDPOINT: 'http://127.0.0.1:1/rosetta-open' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^error\[ROS_NETWORK\]: could not read \S+ from the platform to refresh it: could not connect/);
+    const bad = tempDir({ 'm.yaml': 'apiVersion: rosetta/v2\n' });
+    const invalid = await rosetta(sim, bad, ['plan', '--format', 'json']);
+    expect(invalid.code).toBe(1);
+    expect(JSON.parse(invalid.stdout).error).toMatchObject({ code: 'ROS_MANIFEST_INVALID' });
+    expect(invalid.stderr).toContain('error[ROS_MANIFEST_INVALID]: 4 errors in the manifests (above); nothing was planned or sent');
+  });
 });

@@ -77,7 +77,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     if (!json) io.stdout(renderPlanText(plan));
 
     if (plan.summary.conflict > 0) {
-      throw new RosettaError('ROS_PLAN_INVALID', `${pluralise(plan.summary.conflict, 'conflict')}: nothing was applied`, { hint: 'the API cannot update an applied resource; see the plan above for how to proceed' });
+      throw new RosettaError('ROS_PLAN_CONFLICT', `${pluralise(plan.summary.conflict, 'conflict')}: nothing was applied`, { hint: 'the API cannot update an applied resource; see the plan above for how to proceed' });
     }
     const creates = plan.changes.filter((c): c is Create => c.action === 'create');
     if (creates.length > 0 && !options.autoApprove && !options.plan) await confirm(io, creates.length);
