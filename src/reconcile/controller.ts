@@ -5,25 +5,15 @@
  * interval; nothing ends the process but a signal. Standbys serve health and metrics and wait for
  * the leader's lock, which frees itself when the leader dies.
  */
-import type { Logger } from 'pino';
-import type { RosettaClient } from '../api/client.js';
 import { isRosettaError } from '../errors.js';
 import type { HeldLock } from '../state/lock.js';
-import type { StateStore } from '../state/store.js';
-import { runCycle, type CycleOutcome } from './cycle.js';
-import type { ReconcileMetrics } from './metrics.js';
+import { runCycle, type CycleDeps, type CycleOutcome } from './cycle.js';
 import { startServer } from './server.js';
-import type { Source } from './source.js';
 
-export interface ControllerOptions {
-  source: Source;
-  path: string;
-  store: StateStore;
-  client: RosettaClient;
-  logger: Logger;
-  metrics: ReconcileMetrics;
-  dryRun: boolean;
-  concurrency: number;
+/** What every cycle runs with (the rest of CycleDeps is the controller's own). */
+export type CycleSettings = Omit<CycleDeps, 'stop' | 'known'>;
+
+export interface ControllerOptions extends CycleSettings {
   intervalMs: number;
   /** Standbys wait for the leader lock (PostgreSQL); false: a second replica fails fast (file state). */
   standby: boolean;
