@@ -8,7 +8,7 @@
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { relative, resolve, sep } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -43,17 +43,19 @@ export async function findManifestFiles(
       const root = await realpath(absolute);
       // dot: false skips dot-folders (.git, .rosetta) and dot-files. Symlinks are followed (a loop is
       // walked once and its files found again by their real paths, below), but only into the root.
-      // .yaml and .yml in any case (.YAML from Windows tools is the same format).
-      const matches = await glob(['**/*.yaml', '**/*.yml'], {
+      // .yaml and .yml in any case (.YAML from Windows tools is the same format). One walk finds the
+      // manifests and the dot-files beside them: dot-files (CI definitions such as .gitlab-ci.yml)
+      // are skipped on purpose, but counted; dot-folders (.git, .rosetta) are not entered at all.
+      const all = await glob(['**/*.yaml', '**/*.yml'], {
         cwd: absolute,
         absolute: true,
-        dot: false,
+        dot: true,
         caseSensitiveMatch: false,
-        ignore: ['**/node_modules/**'],
+        ignore: ['**/node_modules/**', '**/.*/**'],
       });
-      // Dot-files (CI definitions such as .gitlab-ci.yml) are skipped on purpose, but said so.
-      const dotFiles = await glob(['**/.*.yaml', '**/.*.yml'], { cwd: absolute, absolute: true, dot: true, caseSensitiveMatch: false, ignore: ['**/node_modules/**', '**/.*/**'] });
-      skippedDotFiles.push(...dotFiles.map((f) => displayPath(resolve(f), cwd)));
+      const isDotFile = (file: string) => basename(file).startsWith('.');
+      const matches = all.filter((file) => !isDotFile(file));
+      skippedDotFiles.push(...all.filter(isDotFile).map((f) => displayPath(resolve(f), cwd)));
       if (matches.length === 0) {
         diagnostics.push(
           fileProblem(displayPath(absolute, cwd), 'files.empty-dir', 'no .yaml or .yml files found in this directory'),
