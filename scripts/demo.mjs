@@ -39,6 +39,7 @@ try {
   await step('send the creates', ['apply', 'examples/', '--auto-approve']);
   await step('nothing left to do (exit 0)', ['plan', 'examples/', '--detailed-exitcode']);
   await step('what the state now records', ['state', 'list']);
+  await step('what the platform did with it (waits until it has processed the requests)', ['status', '--wait', '--timeout', '1m']);
   const packages = sim.platform.listSamplingPackages().length;
   const requests = sim.platform.listAnnotationRequests().length;
   process.stdout.write(`\nThe simulator now holds ${requests} annotation requests and ${packages} sampling packages. Done.\n`);

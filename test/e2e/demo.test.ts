@@ -11,6 +11,7 @@ describe('npm run demo (the main job)', () => {
     expect(run.stdout).toContain('9 manifests in 4 files valid');
     expect(run.stdout).toContain('Apply: 9 created, 0 adopted, 0 failed, 0 skipped.');
     expect(run.stdout).toContain('No changes. 9 resources are up to date.');
+    expect(run.stdout).toContain('Status: 6 EXISTS, 3 FINISHED.');
     expect(run.stdout).toContain('The simulator now holds 3 annotation requests and 6 sampling packages. Done.');
     // Written to a pipe: no escape codes.
     expect(run.stdout).not.toContain('\u001b');
