@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import type { AnnotationRequestStatus, ApiResult, CallOptions, SamplingAccuracy } from '../api/client.js';
 import { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody, SamplingPlanResource } from '../manifest/types.js';
-import { bodyDigest } from '../state/digest.js';
+import { bodyDigest } from '../model/digest.js';
 import type { AppliedAnnotationRequest, AppliedSamplingPlan } from '../state/types.js';
 
 export interface ImportClient {

@@ -6,7 +6,7 @@ import { RosettaError } from '../errors.js';
 import type { Resource } from '../manifest/types.js';
 import { plan as makePlan } from '../plan/plan.js';
 import type { Plan, Refreshed } from '../plan/types.js';
-import { bodyDigest, canonicalJson } from '../state/digest.js';
+import { bodyDigest, canonicalJson } from '../model/digest.js';
 import type { BodyStore } from '../state/store.js';
 import type { State } from '../state/types.js';
 

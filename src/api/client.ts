@@ -10,7 +10,7 @@
  * never sent again.
  */
 import type { Dispatcher } from 'undici';
-import type { AnnotationRequestBody, SamplingBody } from '../manifest/types.js';
+import type { AnnotationRequestBody, SamplingBody } from '../model/resources.js';
 import type { Outcome } from './codes.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
 import { signedHeaders, type Credentials } from './signing.js';

@@ -3,7 +3,7 @@
  * from the environment and are never echoed back, not even in errors.
  */
 import { RosettaError } from '../errors.js';
-import { isLoopbackHost } from '../manifest/rules.js';
+import { isLoopbackHost } from '../model/hosts.js';
 import type { Credentials } from './signing.js';
 
 export interface EndpointOptions {

@@ -4,8 +4,8 @@
  * request holds the name.
  */
 import type { AnnotationRequestStatus } from '../api/client.js';
-import type { AnnotationRequestBody } from '../manifest/types.js';
-import { canonicalJson } from '../state/digest.js';
+import type { AnnotationRequestBody } from '../model/resources.js';
+import { canonicalJson } from '../model/digest.js';
 
 const COMPARED = ['annotationRequestName', 'campaignId', 'sceneIdMap', 'operatorKeys'] as const;
 

@@ -11,7 +11,7 @@
 import type { ApiResult, CallOptions } from '../api/client.js';
 import type { Create } from '../plan/types.js';
 import type { StateSession } from '../state/session.js';
-import { bodyDigest } from '../state/digest.js';
+import { bodyDigest } from '../model/digest.js';
 import type { StateStore } from '../state/store.js';
 import type { ResourceRecord } from '../state/types.js';
 import { adoptionMismatches } from './adoption.js';

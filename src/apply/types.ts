@@ -1,6 +1,6 @@
 /** What an apply produces, and how it reports progress (an injected reporter). */
 import type { AnnotationRequestStatus, ApiResult, CallOptions, RetryEvent, SamplingPackage } from '../api/client.js';
-import type { AnnotationRequestBody, Kind, SamplingBody } from '../manifest/types.js';
+import type { AnnotationRequestBody, Kind, SamplingBody } from '../model/resources.js';
 import type { Create } from '../plan/types.js';
 
 export const RESULT_OUTCOMES = ['created', 'adopted', 'failed', 'skipped'] as const;

@@ -16,7 +16,7 @@ export interface FastDocument {
   line: number;
 }
 
-import { LARGE_MAP, rememberKeys } from './known-keys.js';
+import { LARGE_MAP, rememberKeys } from '../model/known-keys.js';
 
 class Unsupported extends Error {}
 

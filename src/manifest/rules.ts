@@ -3,11 +3,12 @@
  * required-when fields, ordering of ranges and times, callback URLs. They read
  * the spec defensively, so they run (and report) even when the schema failed.
  */
+import { isLoopbackHost } from '../model/hosts.js';
 import { isObject } from '../values.js';
 import type { Diagnostic } from './diagnostics.js';
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from './enums.js';
 import type { ParsedDocument } from './parse.js';
-import { isLargeKnownMap, keysOf } from './known-keys.js';
+import { isLargeKnownMap, keysOf } from '../model/known-keys.js';
 import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { describeValue } from './schema-check.js';
 import type { Kind } from './types.js';
@@ -111,11 +112,6 @@ export function callbackProblem(value: string): string | undefined {
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
   if (url.protocol === 'http:') return `plain http is allowed only for a loopback host, found ${JSON.stringify(value)}`;
   return `expected an https URL, found ${JSON.stringify(value)}`;
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** Names the platform shows to people: whitespace alone is no name. */

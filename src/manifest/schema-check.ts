@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { Diagnostic } from './diagnostics.js';
-import { isLargeKnownMap } from './known-keys.js';
+import { isLargeKnownMap } from '../model/known-keys.js';
 import type { ParsedDocument } from './parse.js';
 import { formatPath, parseJsonPointer, positionOf, type PathSegment } from './positions.js';
 import type { Kind } from './types.js';

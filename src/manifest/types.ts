@@ -8,8 +8,9 @@ import type { ENUMS } from './enums.js';
 
 type EnumValue<F extends keyof typeof ENUMS> = (typeof ENUMS)[F][keyof (typeof ENUMS)[F]] | keyof (typeof ENUMS)[F];
 
-export const KINDS = ['AnnotationRequest', 'SamplingPlan'] as const;
-export type Kind = (typeof KINDS)[number];
+// The wire vocabulary lives in src/model; re-exported for the manifest stage's users.
+export { KINDS, addressOf, type AnnotationRequestBody, type InterceptionRange, type Kind, type SamplingBody } from '../model/resources.js';
+import type { AnnotationRequestBody, InterceptionRange, SamplingBody } from '../model/resources.js';
 
 export interface AnnotationRequestSpec {
   annotationRequestId?: string;
@@ -35,11 +36,6 @@ export interface SubConditionSpec {
   endTime?: string;
 }
 
-export interface InterceptionRange {
-  start: number;
-  end: number;
-}
-
 export interface SamplingPlanSpec {
   annotationRequestRef?: string;
   annotationRequestId?: string;
@@ -50,29 +46,6 @@ export interface SamplingPlanSpec {
   samplingQuantity?: number;
   subCondition?: SubConditionSpec;
   interceptionMode?: EnumValue<'interceptionMode'>;
-  interceptionFrame?: number;
-  sequenceLength?: number;
-  interceptionBoundary?: InterceptionRange[];
-}
-
-/** The body of POST /annotation-request: the spec with its id always present. */
-export interface AnnotationRequestBody extends AnnotationRequestSpec {
-  annotationRequestId: string;
-}
-
-/** The body of POST /sampling/create: enum names as numbers, the ref resolved. */
-export interface SamplingBody {
-  annotationRequestId: string;
-  poolName: string;
-  sampleType?: number;
-  sampleCount?: number;
-  samplingRatio?: number;
-  samplingQuantity?: number;
-  subCondition?: Omit<SubConditionSpec, 'workPoolFilterType' | 'operationFilterType'> & {
-    workPoolFilterType?: number;
-    operationFilterType?: number[];
-  };
-  interceptionMode?: number;
   interceptionFrame?: number;
   sequenceLength?: number;
   interceptionBoundary?: InterceptionRange[];
@@ -108,10 +81,6 @@ export interface SamplingPlanResource extends ResourceBase {
 }
 
 export type Resource = AnnotationRequestResource | SamplingPlanResource;
-
-export function addressOf(kind: Kind, name: string): string {
-  return `${kind}/${name}`;
-}
 
 // Key lists, checked against the schema by a test. `satisfies Record<keyof T, true>`
 // makes the compiler reject a missing or an extra key.

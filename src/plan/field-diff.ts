@@ -4,7 +4,7 @@
  * summarised (counts plus the first few differences), never printed whole.
  */
 import { diffArrays } from 'diff';
-import { canonicalJson } from '../state/digest.js';
+import { canonicalJson } from '../model/digest.js';
 import { isObject } from '../values.js';
 import type { FieldChange } from './types.js';
 

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { RosettaError } from '../errors.js';
-import { bodyDigest } from '../state/digest.js';
+import { bodyDigest } from '../model/digest.js';
 import { writeFileDurably } from '../state/durable-write.js';
 import { isObject } from '../values.js';
 import { ACTIONS, summarise, type Plan } from './types.js';

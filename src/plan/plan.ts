@@ -4,7 +4,7 @@
  * sampling plans that need them, then by name.
  */
 import type { Resource } from '../manifest/types.js';
-import { bodyDigest } from '../state/digest.js';
+import { bodyDigest } from '../model/digest.js';
 import type { State } from '../state/types.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';

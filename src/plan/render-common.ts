@@ -1,5 +1,5 @@
 /** Pieces shared by the text and markdown renderers. */
-import { keysOf } from '../manifest/known-keys.js';
+import { keysOf } from '../model/known-keys.js';
 import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from './types.js';

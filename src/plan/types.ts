@@ -2,7 +2,7 @@
  * A plan is a list of changes, one per resource, each a member of a
  * discriminated union on `action`; renderers switch on it exhaustively.
  */
-import type { Kind, SamplingBody, AnnotationRequestBody } from '../manifest/types.js';
+import type { AnnotationRequestBody, Kind, SamplingBody } from '../model/resources.js';
 import type { ResourceRecord } from '../state/types.js';
 
 export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'orphan', 'drift'] as const;

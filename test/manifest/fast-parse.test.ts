@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { fastParse } from '../../src/manifest/fast-parse.js';
-import { keysOf } from '../../src/manifest/known-keys.js';
+import { keysOf } from '../../src/model/known-keys.js';
 
 function viaYaml(text: string): unknown[] | undefined {
   const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });

@@ -4,7 +4,7 @@ import { plan } from '../../src/plan/plan.js';
 import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/plan/render-markdown.js';
 import { renderPlanText } from '../../src/plan/render-text.js';
 import { planJson } from '../../src/plan/render-json.js';
-import { bodyDigest } from '../../src/state/digest.js';
+import { bodyDigest } from '../../src/model/digest.js';
 import { emptyState, type State } from '../../src/state/types.js';
 import { requestResource, samplingResource } from '../helpers/resources.js';
 

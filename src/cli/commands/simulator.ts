@@ -1,5 +1,5 @@
 import { RosettaError } from '../../errors.js';
-import { isLoopbackHost } from '../../manifest/rules.js';
+import { isLoopbackHost } from '../../model/hosts.js';
 import { loadFixtures } from '../../sim/fixtures.js';
 import { SIMULATOR_CREDENTIALS, startSimulator } from '../../sim/server.js';
 import type { Credentials } from '../../api/signing.js';

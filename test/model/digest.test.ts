@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bodyDigest } from '../../src/state/digest.js';
+import { bodyDigest } from '../../src/model/digest.js';
 
 describe('bodyDigest', () => {
   it('is sha256 of canonicalize (RFC 8785) for any JSON value', () => {

@@ -5,11 +5,11 @@
  * `bodyDigest` streams the canonical form into the hash in chunks instead of
  * building it: for a million-scene body canonicalize's one 70 MB string took
  * 2.6 s and most of the garbage collector's time. Its output is checked
- * against canonicalize's in test/state/digest.test.ts.
+ * against canonicalize's in test/model/digest.test.ts.
  */
 import { createHash, type Hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { keysOf } from '../manifest/known-keys.js';
+import { keysOf } from './known-keys.js';
 
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);

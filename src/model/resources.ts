@@ -1,0 +1,57 @@
+/**
+ * The shared vocabulary: resource kinds, addresses and the wire bodies the API receives. The
+ * manifest stage builds these; api, state, plan and apply use them without knowing about YAML.
+ */
+export const KINDS = ['AnnotationRequest', 'SamplingPlan'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** KIND/NAME, how the CLI and state name a resource. */
+export function addressOf(kind: Kind, name: string): string {
+  return `${kind}/${name}`;
+}
+
+/** The body of POST /annotation-request. */
+export interface AnnotationRequestBody {
+  annotationRequestId: string;
+  annotationRequestName: string;
+  campaignId: string;
+  sceneIdMap: Record<string, string>;
+  operatorKeys?: string[];
+  annotationRequestCallback?: string;
+  annotationResultCallback?: Record<string, string>;
+}
+
+export interface InterceptionRange {
+  start: number;
+  end: number;
+}
+
+/** subCondition as sent: enum names already turned into the API's numbers. */
+export interface SubConditionBody {
+  conditionJoinType?: 'and' | 'or';
+  workPoolFilterType?: number;
+  workPoolFilter?: string[];
+  userNameFilter?: string[];
+  operationFilterType?: number[];
+  noNeedAnnotate?: boolean;
+  haveIssue?: boolean;
+  rejectionTime?: number;
+  taskId?: string[];
+  startTime?: string;
+  endTime?: string;
+}
+
+/** The body of POST /sampling/create: enum names as numbers, the ref resolved. */
+export interface SamplingBody {
+  annotationRequestId: string;
+  poolName: string;
+  sampleType?: number;
+  sampleCount?: number;
+  samplingRatio?: number;
+  samplingQuantity?: number;
+  subCondition?: SubConditionBody;
+  interceptionMode?: number;
+  interceptionFrame?: number;
+  sequenceLength?: number;
+  interceptionBoundary?: InterceptionRange[];
+}
