@@ -3,6 +3,7 @@
  * ajv's errors into friendly, positioned diagnostics.
  */
 import { createRequire } from 'node:module';
+import { distance } from 'fastest-levenshtein';
 import type { Diagnostic } from './diagnostics.js';
 import { isLargeKnownMap } from '../model/known-keys.js';
 import type { ParsedDocument } from './parse.js';
@@ -184,23 +185,11 @@ function suggestion(name: string, allowed: readonly string[]): string | undefine
   let best: string | undefined;
   let bestDistance = 4;
   for (const candidate of allowed) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
   return best === undefined ? undefined : `did you mean "${best}"?`;
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

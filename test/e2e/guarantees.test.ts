@@ -22,6 +22,11 @@ describe('guarantee 1: a second plan right after a successful apply shows no cha
     expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, noop: 9, conflict: 0, pending: 0, orphan: 0, drift: 0 });
     expect(sim.platform.listAnnotationRequests()).toHaveLength(3);
     expect(sim.platform.listSamplingPackages()).toHaveLength(6);
+    // An apply with nothing to do writes nothing: no serial bump, so saved plans stay valid.
+    const serial = readState(dir).serial;
+    const again = await rosetta(sim, dir, ['apply', join(REPO_ROOT, 'examples'), '--auto-approve']);
+    expect(again.code).toBe(0);
+    expect(readState(dir).serial).toBe(serial);
   });
 });
 
