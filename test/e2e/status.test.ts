@@ -97,6 +97,18 @@ describe('--wait', () => {
     expect(wait.stdout).toContain('Status: 1 FINISHED.');
   });
 
+  it('apply --wait releases the state lock while it waits', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 600_000 });
+    const dir = tempDir({ 'm.yaml': annotationRequest('req') });
+    const waiting = rosetta(sim, dir, ['apply', '--auto-approve', '--wait', '--timeout', '4s']);
+    while (sim.received.get === 0) await new Promise((r) => setTimeout(r, 20));
+    // While the first run waits for the platform, another run can take the lock.
+    const other = await rosetta(sim, dir, ['state', 'rm', 'AnnotationRequest/req']);
+    expect(other.stderr).not.toContain('ROS_STATE_LOCKED');
+    expect(other.code).toBe(0);
+    expect((await waiting).code).toBe(1); // timed out
+  });
+
   it('apply --wait returns 1 when a request fails', { timeout: 30_000 }, async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 500 });
     const dir = tempDir({ 'm.yaml': allBad('req') });
