@@ -6,16 +6,11 @@
  * accuracy read answering 57008 is the only "does not exist".
  */
 import { stringify } from 'yaml';
-import type { AnnotationRequestStatus, ApiResult, CallOptions, SamplingAccuracy } from '../api/client.js';
 import { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody, SamplingPlanResource } from '../manifest/types.js';
 import { bodyDigest } from '../model/digest.js';
 import type { AppliedAnnotationRequest, AppliedSamplingPlan } from '../state/types.js';
-
-export interface ImportClient {
-  getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
-  getSamplingAccuracy(samplingPackageId: number, options?: CallOptions): Promise<ApiResult<SamplingAccuracy>>;
-}
+import { readFailureError, type ReadClient } from './reads.js';
 
 export interface ImportedRequest {
   record: AppliedAnnotationRequest;
@@ -23,10 +18,10 @@ export interface ImportedRequest {
   body: AnnotationRequestBody;
 }
 
-export async function importAnnotationRequest(client: ImportClient, name: string, annotationRequestId: string, now: Date): Promise<ImportedRequest> {
+export async function importAnnotationRequest(client: ReadClient, name: string, annotationRequestId: string, now: Date): Promise<ImportedRequest> {
   const read = await client.getAnnotationRequest(annotationRequestId);
   if (read.outcome !== 'ok' || !read.data) {
-    throw new RosettaError('ROS_API', `could not read annotation request ${annotationRequestId}: ${read.message}${read.requestId ? ` (requestId ${read.requestId})` : ''}`);
+    throw readFailureError(`could not read annotation request ${annotationRequestId}`, read);
   }
   const info = read.data.annotationRequestInfo;
   if (read.data.status === 'ID_NOT_EXISTS' || !info) {
@@ -62,17 +57,17 @@ export function manifestFor(name: string, body: AnnotationRequestBody): string {
 }
 
 /** Throws unless the platform has the package (the accuracy read answers 57008 for one it does not). */
-export async function checkPackageExists(client: ImportClient, samplingPackageId: number): Promise<void> {
+export async function checkPackageExists(client: ReadClient, samplingPackageId: number): Promise<void> {
   const read = await client.getSamplingAccuracy(samplingPackageId);
   if (read.code === 57008) {
     throw new RosettaError('ROS_REMOTE_NOT_FOUND', `the platform has no sampling package ${samplingPackageId} (57008)`, { hint: 'check the package id on the platform' });
   }
   if (read.outcome !== 'ok') {
-    throw new RosettaError('ROS_API', `could not check sampling package ${samplingPackageId}: ${read.message}${read.requestId ? ` (requestId ${read.requestId})` : ''}`);
+    throw readFailureError(`could not check sampling package ${samplingPackageId}`, read);
   }
 }
 
-export async function importSamplingPlan(client: ImportClient, resource: SamplingPlanResource, samplingPackageId: number, now: Date): Promise<AppliedSamplingPlan> {
+export async function importSamplingPlan(client: ReadClient, resource: SamplingPlanResource, samplingPackageId: number, now: Date): Promise<AppliedSamplingPlan> {
   await checkPackageExists(client, samplingPackageId);
   return {
     kind: 'SamplingPlan',

@@ -5,20 +5,16 @@
  * package the platform cannot find, are drift: shown, never acted on.
  */
 import pLimit from 'p-limit';
-import type { AnnotationRequestStatus, ApiResult, CallOptions, SamplingAccuracy } from '../api/client.js';
+import type { ApiResult } from '../api/client.js';
 import { adoptionDifferences } from '../apply/adoption.js';
-import { RosettaError } from '../errors.js';
+import type { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody } from '../manifest/types.js';
 import type { Refreshed } from '../plan/types.js';
 import type { BodyStore } from '../state/store.js';
 import type { State } from '../state/types.js';
+import { readFailureError, type ReadClient } from './reads.js';
 
-export interface RefreshClient {
-  getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
-  getSamplingAccuracy(samplingPackageId: number, options?: CallOptions): Promise<ApiResult<SamplingAccuracy>>;
-}
-
-export async function refreshState(state: State, client: RefreshClient, bodies: Pick<BodyStore, 'getBody'>, concurrency = 8): Promise<Map<string, Refreshed>> {
+export async function refreshState(state: State, client: ReadClient, bodies: Pick<BodyStore, 'getBody'>, concurrency = 8): Promise<Map<string, Refreshed>> {
   const limit = pLimit(concurrency);
   const found = new Map<string, Refreshed>();
   await Promise.all(
@@ -44,9 +40,5 @@ export async function refreshState(state: State, client: RefreshClient, bodies: 
 }
 
 function readError(address: string, read: ApiResult<unknown>): RosettaError {
-  // No answer at all (refused, reset, timed out) is the network's fault, not the API's.
-  const code = read.code === undefined && read.httpStatus === undefined ? 'ROS_NETWORK' : 'ROS_API';
-  return new RosettaError(code, `could not read ${address} from the platform to refresh it: ${read.message}${read.requestId ? ` (requestId ${read.requestId})` : ''}`, {
-    hint: 'retry later, or plan without --refresh',
-  });
+  return readFailureError(`could not read ${address} from the platform to refresh it`, read, 'retry later, or plan without --refresh');
 }

@@ -5,8 +5,9 @@
  * retry (the client does) and run concurrently, bounded.
  */
 import pLimit from 'p-limit';
-import { systemClock, type AnnotationRequestStatus, type ApiResult, type CallOptions, type SamplingAccuracy } from '../api/client.js';
+import { systemClock, type CallOptions } from '../api/client.js';
 import type { ResourceRecord, State } from '../state/types.js';
+import { describeReadFailure, type ReadClient } from './reads.js';
 
 export const STATUS_FORMAT_VERSION = 1;
 
@@ -48,14 +49,8 @@ export interface StatusReport {
   summary: Record<string, number>;
 }
 
-/** The reads status needs; RosettaClient has them. */
-export interface StatusClient {
-  getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
-  getSamplingAccuracy(samplingPackageId: number, options?: CallOptions): Promise<ApiResult<SamplingAccuracy>>;
-}
-
 export interface StatusOptions {
-  client: StatusClient;
+  client: ReadClient;
   /** Only these addresses (targets, or the resources of the given manifests). */
   only?: ReadonlySet<string>;
   /** Reads in flight at once. @default 8 */
@@ -79,7 +74,7 @@ async function statusOf(address: string, record: ResourceRecord, options: Status
   if (record.kind === 'AnnotationRequest') {
     const base = { kind: 'AnnotationRequest' as const, name: record.name, address, annotationRequestId: record.annotationRequestId };
     const read = await options.client.getAnnotationRequest(record.annotationRequestId, call);
-    if (read.outcome !== 'ok' || !read.data) return { ...base, status: 'UNKNOWN', message: readFailure(read) };
+    if (read.outcome !== 'ok' || !read.data) return { ...base, status: 'UNKNOWN', message: describeReadFailure(read) };
     const { status, successTaskMap = {}, errorSceneIdMap = {} } = read.data;
     if (status === 'ID_NOT_EXISTS') return { ...base, status };
     const errorIds = Object.keys(errorSceneIdMap);
@@ -91,7 +86,7 @@ async function statusOf(address: string, record: ResourceRecord, options: Status
   const read = await options.client.getSamplingAccuracy(record.samplingPackageId, call);
   const withId = { ...base, samplingPackageId: record.samplingPackageId };
   if (read.code === 57008) return { ...withId, status: 'NOT_FOUND' };
-  if (read.outcome !== 'ok' || !read.data) return { ...withId, status: 'UNKNOWN', message: readFailure(read) };
+  if (read.outcome !== 'ok' || !read.data) return { ...withId, status: 'UNKNOWN', message: describeReadFailure(read) };
   const rates = read.data;
   return {
     ...withId,
@@ -99,10 +94,6 @@ async function statusOf(address: string, record: ResourceRecord, options: Status
     ...(typeof rates.frameAccuracyRate === 'number' ? { frameAccuracyRate: rates.frameAccuracyRate } : {}),
     ...(typeof rates.instanceAccuracyRate === 'number' ? { instanceAccuracyRate: rates.instanceAccuracyRate } : {}),
   };
-}
-
-function readFailure(read: ApiResult<unknown>): string {
-  return `${read.message}${read.code !== undefined && read.code !== 2000 ? ` (code ${read.code})` : ''}${read.requestId ? ` (requestId ${read.requestId})` : ''}`;
 }
 
 function summarise(resources: readonly ResourceStatus[]): Record<string, number> {
