@@ -1,5 +1,7 @@
 /** Pieces the commands share: the state store, manifests, targets, the lock, job summaries, durations. */
 import { appendFile } from 'node:fs/promises';
+import { RosettaClient, type ClientOptions } from '../api/client.js';
+import { resolveCredentials, resolveEndpoint, type EndpointOptions } from '../api/config.js';
 import { RosettaError } from '../errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load.js';
@@ -56,6 +58,14 @@ export function checkTargets(targets: readonly string[], resources: readonly Res
     if (!known.has(target)) throw new RosettaError('ROS_USAGE', `--target ${target}: no such resource in the manifests or the state`);
   }
   return [...targets];
+}
+
+/**
+ * The API client for a command: endpoint from --endpoint/ROSETTA_ENDPOINT (checked), keys from the
+ * environment (checked), proxies from the environment. `extra` adds per-command settings.
+ */
+export function apiClient(options: EndpointOptions, io: Io, extra: Partial<ClientOptions> = {}): RosettaClient {
+  return new RosettaClient({ endpoint: resolveEndpoint(options, io.env), credentials: resolveCredentials(io.env), env: io.env, ...extra });
 }
 
 /** Takes the state lock for a command, honouring --lock-timeout and printing takeover warnings. */

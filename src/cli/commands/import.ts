@@ -2,12 +2,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { importAnnotationRequest, importSamplingPlan, manifestFor } from '../../actions/import.js';
-import { RosettaClient } from '../../api/client.js';
-import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
 import { RosettaError } from '../../errors.js';
 import type { SamplingPlanResource } from '../../manifest/types.js';
 import { StateSession } from '../../state/session.js';
-import { loadResources, lockState, withStore, type StateOptions } from '../context.js';
+import { apiClient, loadResources, lockState, withStore, type StateOptions } from '../context.js';
 import type { Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 
@@ -29,13 +27,10 @@ export async function importCommand(address: string, id: string, paths: string[]
   if (packageId !== undefined && (!/^\d+$/.test(id) || !Number.isSafeInteger(packageId))) {
     throw new RosettaError('ROS_USAGE', `PACKAGE_ID: expected a sampling package id (an integer), found ${JSON.stringify(id)}`);
   }
-  const endpoint = resolveEndpoint(options, io.env);
-  const credentials = resolveCredentials(io.env);
-  // A sampling package is recorded for its manifest: the body it was made from is what plan compares.
-  const manifest = kind === 'SamplingPlan' ? findManifest(await loadResources(paths, options, io), address) : undefined;
-
-  const client = new RosettaClient({ endpoint, credentials, env: io.env });
+  const client = apiClient(options, io);
   try {
+    // A sampling package is recorded for its manifest: the body it was made from is what plan compares.
+    const manifest = kind === 'SamplingPlan' ? findManifest(await loadResources(paths, options, io), address) : undefined;
     await withStore(options, io, async (store) => {
       const lock = await lockState(store, `rosetta import ${address} ${id}`, options, io);
       try {

@@ -1,6 +1,5 @@
 import { refreshState } from '../../actions/refresh.js';
-import { RosettaClient } from '../../api/client.js';
-import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
+import { resolveEndpoint } from '../../api/config.js';
 import type { Plan } from '../../plan/types.js';
 import { RosettaError, isRosettaError } from '../../errors.js';
 import { savePlan } from '../../plan/plan-file.js';
@@ -8,7 +7,7 @@ import { renderPlanJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { manifestsDigest, planAgainst } from '../../actions/plan.js';
-import { appendStepSummary, checkTargets, loadResources, withStore, type StateOptions } from '../context.js';
+import { apiClient, appendStepSummary, checkTargets, loadResources, withStore, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { VERSION } from '../version.js';
@@ -27,7 +26,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   // Checked first: a plan that cannot be saved should not be printed as if it were.
   if (options.out) endpointForSavedPlan(options, io);
   // Only --refresh reads the API (and so needs the endpoint and keys); a plain plan never does.
-  const client = options.refresh ? new RosettaClient({ endpoint: resolveEndpoint(options, io.env), credentials: resolveCredentials(io.env), env: io.env }) : undefined;
+  const client = options.refresh ? apiClient(options, io) : undefined;
   const resources = await loadResources(paths, options, io);
   let plan: Plan;
   try {

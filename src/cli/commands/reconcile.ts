@@ -2,15 +2,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { RosettaClient } from '../../api/client.js';
-import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
 import { RosettaError } from '../../errors.js';
 import { Controller } from '../../reconcile/controller.js';
 import { ReconcileMetrics } from '../../reconcile/metrics.js';
 import { parseListen } from '../../reconcile/server.js';
 import { openSource } from '../../reconcile/source.js';
 import { isPostgresUrl } from '../../state/postgres/url.js';
-import { openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { apiClient, openStateStore, parseDuration, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 
 export interface ReconcileOptions extends StateOptions {
@@ -38,14 +36,12 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   } catch (error) {
     throw new RosettaError('ROS_USAGE', (error as Error).message);
   }
-  const endpoint = resolveEndpoint(options, io.env);
-  const credentials = resolveCredentials(io.env);
   const logger = createLogger(options.logFormat, io);
   const metrics = new ReconcileMetrics();
   const cacheDir = options.cacheDir ?? join(io.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rosetta', 'sources');
   const source = openSource(options.source, { ref: options.ref, cacheDir, cwd: io.cwd });
   const store = openStateStore(options, io);
-  const client = new RosettaClient({ endpoint, credentials, env: io.env, onAnswer: (endpointName, code) => metrics.apiRequests.inc({ endpoint: endpointName, code }) });
+  const client = apiClient(options, io, { onAnswer: (endpoint, code) => metrics.apiRequests.inc({ endpoint, code }) });
   const controller = new Controller({
     source,
     path: options.path,

@@ -1,13 +1,11 @@
 /** rosetta state list|show|rm|resolve|unlock: read and edit state without touching the API. */
 import { checkPackageExists } from '../../actions/import.js';
-import { RosettaClient } from '../../api/client.js';
-import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
 import { RosettaError } from '../../errors.js';
 import { describeHolder } from '../../state/lock.js';
 import { StateSession } from '../../state/session.js';
 import type { StateStore } from '../../state/store.js';
 import type { ResourceRecord } from '../../state/types.js';
-import { lockState, withStore, type StateOptions } from '../context.js';
+import { apiClient, lockState, withStore, type StateOptions } from '../context.js';
 import type { Io } from '../io.js';
 
 export function stateListCommand(options: StateOptions & { format: 'text' | 'json' }, io: Io): Promise<void> {
@@ -109,7 +107,7 @@ async function checkWhenPossible(packageId: number, io: Io): Promise<void> {
     io.stderr(`warning: sampling package ${packageId} was not checked on the platform (set ROSETTA_ENDPOINT and the keys to check it)\n`);
     return;
   }
-  const client = new RosettaClient({ endpoint: resolveEndpoint({}, io.env), credentials: resolveCredentials(io.env), env: io.env });
+  const client = apiClient({}, io);
   try {
     await checkPackageExists(client, packageId);
   } finally {

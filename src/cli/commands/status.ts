@@ -1,10 +1,9 @@
 /** rosetta status [PATH...] [--wait]: what the platform did with each applied resource. */
 import { healthy, readStatus, waitForStatus, type WaitResult } from '../../actions/status.js';
-import { RosettaClient } from '../../api/client.js';
-import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
+import type { RosettaClient } from '../../api/client.js';
 import type { Resource } from '../../manifest/types.js';
 import type { State } from '../../state/types.js';
-import { appendStepSummary, checkTargets, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
+import { apiClient, appendStepSummary, checkTargets, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { renderStatusJson, renderStatusMarkdown, renderStatusText, statusLine, summaryText } from './status-output.js';
@@ -20,14 +19,12 @@ export interface StatusCommandOptions extends ManifestOptions, StateOptions {
 
 export async function statusCommand(paths: string[], options: StatusCommandOptions, io: Io): Promise<void> {
   const timeoutMs = parseDuration('--timeout', options.timeout);
-  const endpoint = resolveEndpoint(options, io.env);
-  const credentials = resolveCredentials(io.env);
-  // Manifests only narrow what is shown; without paths, everything in state is.
-  const resources = paths.length > 0 ? await loadResources(paths, options, io) : undefined;
-  const state = await withStore(options, io, (store) => store.read());
-  const only = selection(options.target, resources, state);
-  const client = new RosettaClient({ endpoint, credentials, env: io.env });
+  const client = apiClient(options, io);
   try {
+    // Manifests only narrow what is shown; without paths, everything in state is.
+    const resources = paths.length > 0 ? await loadResources(paths, options, io) : undefined;
+    const state = await withStore(options, io, (store) => store.read());
+    const only = selection(options.target, resources, state);
     const ok = await showStatus(state, client, { only, wait: options.wait ?? false, timeoutMs, format: options.format }, io);
     if (!ok) throw new ExitCode(1);
   } finally {
