@@ -8,6 +8,7 @@
  * An unknown outcome leaves the pending record in place; plan shows it and
  * nothing resends it until the user resolves it (`rosetta state resolve`).
  */
+import pLimit from 'p-limit';
 import type { ApiResult, CallOptions } from '../api/client.js';
 import type { Create } from '../plan/types.js';
 import type { StateSession } from '../state/session.js';
@@ -135,14 +136,12 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
    */
   const keepBodies = async (): Promise<void> => {
     if (deps.session.failed !== undefined) return;
-    const queue = [...bodies];
-    const worker = async (): Promise<void> => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [digest, { address, body }] = next;
-        await deps.store.putBody(digest, body).catch((error: Error) => deps.reporter.warned(address, `could not keep the body for later diffs: ${error.message}`));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BODY_WRITERS, queue.length) }, worker));
+    const limit = pLimit(BODY_WRITERS);
+    await Promise.all(
+      [...bodies].map(([digest, { address, body }]) =>
+        limit(() => deps.store.putBody(digest, body).catch((error: Error) => deps.reporter.warned(address, `could not keep the body for later diffs: ${error.message}`))),
+      ),
+    );
   };
 
   /** Records a confirmed answer; if that fails, the answer's ids must still reach the user. */
@@ -163,9 +162,8 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
       const maybe = answer.outcome === 'ambiguous' ? ' (it may exist; the next apply confirms it by id: 53004 adopts it)' : '';
       return { ...base, ...answerFields(answer), outcome: 'failed', message: `${answer.message}${maybe}` };
     }
-    const readBack = answer.outcome === 'adopted' ? await verifyAdoption(create, call) : { warnings: [], absent: false };
+    const { warnings, absent } = answer.outcome === 'adopted' ? await verifyAdoption(create, call) : { warnings: [], absent: false };
     answered();
-    const { warnings, absent } = readBack;
     if (warnings.length > 0 && deps.strictAdopt) {
       return { ...base, ...answerFields(answer), outcome: 'failed', message: `already exists but does not match (--strict-adopt): ${warnings.join('; ')}`, warnings };
     }
