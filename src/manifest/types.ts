@@ -10,46 +10,28 @@ type EnumValue<F extends keyof typeof ENUMS> = (typeof ENUMS)[F][keyof (typeof E
 
 // The wire vocabulary lives in src/model; re-exported for the manifest stage's users.
 export { KINDS, addressOf, type AnnotationRequestBody, type InterceptionRange, type Kind, type SamplingBody } from '../model/resources.js';
-import type { AnnotationRequestBody, InterceptionRange, SamplingBody } from '../model/resources.js';
+import type { AnnotationRequestBody, SamplingBody, SubConditionBody } from '../model/resources.js';
 
-export interface AnnotationRequestSpec {
+/** A manifest's spec is the wire body, except where a manifest is friendlier: said below. */
+export type AnnotationRequestSpec = Omit<AnnotationRequestBody, 'annotationRequestId'> & {
+  /** Optional: derived from campaignId and metadata.name when absent. */
   annotationRequestId?: string;
-  annotationRequestName: string;
-  campaignId: string;
-  sceneIdMap: Record<string, string>;
-  operatorKeys?: string[];
-  annotationRequestCallback?: string;
-  annotationResultCallback?: Record<string, string>;
-}
+};
 
-export interface SubConditionSpec {
-  conditionJoinType?: 'and' | 'or';
+/** Enum fields take the API's number or the name shown. */
+export type SubConditionSpec = Omit<SubConditionBody, 'workPoolFilterType' | 'operationFilterType'> & {
   workPoolFilterType?: EnumValue<'workPoolFilterType'>;
-  workPoolFilter?: string[];
-  userNameFilter?: string[];
   operationFilterType?: EnumValue<'operationFilterType'>[];
-  noNeedAnnotate?: boolean;
-  haveIssue?: boolean;
-  rejectionTime?: number;
-  taskId?: string[];
-  startTime?: string;
-  endTime?: string;
-}
+};
 
-export interface SamplingPlanSpec {
+/** The request is named by annotationRequestRef (a manifest here) or annotationRequestId (one managed elsewhere). */
+export type SamplingPlanSpec = Omit<SamplingBody, 'annotationRequestId' | 'sampleType' | 'interceptionMode' | 'subCondition'> & {
   annotationRequestRef?: string;
   annotationRequestId?: string;
-  poolName: string;
   sampleType?: EnumValue<'sampleType'>;
-  sampleCount?: number;
-  samplingRatio?: number;
-  samplingQuantity?: number;
-  subCondition?: SubConditionSpec;
   interceptionMode?: EnumValue<'interceptionMode'>;
-  interceptionFrame?: number;
-  sequenceLength?: number;
-  interceptionBoundary?: InterceptionRange[];
-}
+  subCondition?: SubConditionSpec;
+};
 
 /** Where a manifest (or one of its fields) stands in a file. 1-based line and column. */
 export interface SourcePosition {
