@@ -4,6 +4,7 @@
  */
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { RosettaError } from '../errors.js';
+import { readCapped } from '../streams.js';
 import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -86,7 +87,9 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
     });
     status = response.statusCode;
     headers = response.headers;
-    text = await readCapped(response.body, options.maxResponseBytes);
+    const bytes = await readCapped(response.body, options.maxResponseBytes);
+    if (bytes === undefined) throw new ResponseTooLarge(options.maxResponseBytes);
+    text = bytes.toString('utf8');
   } catch (error) {
     if (deadline.aborted && !options.signal?.aborted) {
       return classifyNetworkError(new RequestDeadline(options.timeouts.requestMs), options.idempotent);
@@ -115,20 +118,6 @@ class ResponseTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`response body larger than ${limit} bytes`);
   }
-}
-
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      throw new ResponseTooLarge(limit);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Errors that happen before the request can have reached the server, and may pass if tried again. */

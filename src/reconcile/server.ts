@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { readCapped } from '../streams.js';
 
 const MAX_HOOK_BYTES = 1024 * 1024;
 
@@ -57,7 +58,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
   if (req.method === 'POST' && (path === '/hooks/github' || path === '/hooks/gitlab')) {
     const secret = deps.webhookSecret;
     if (!secret) return text(res, 404, 'webhooks are off: ROSETTA_WEBHOOK_SECRET is not set\n');
-    const body = await readCapped(req);
+    const body = await readCapped(req, MAX_HOOK_BYTES);
     if (body === undefined) return text(res, 413, 'body too large\n');
     const ok = path === '/hooks/github' ? githubSignatureOk(body, header(req, 'x-hub-signature-256'), secret) : sameSecret(header(req, 'x-gitlab-token'), secret);
     if (!ok) return text(res, 401, 'bad signature\n');
@@ -84,20 +85,6 @@ function sameSecret(given: string | undefined, secret: string): boolean {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-async function readCapped(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_HOOK_BYTES) {
-      req.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 function text(res: ServerResponse, status: number, body: string): void {
