@@ -99,8 +99,10 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     // --wait: the platform processes requests after the create; wait for them as status --wait does.
     let waited: WaitResult | undefined;
     if (options.wait && !applyFailed) {
-      // Waiting only reads: the lock is released first, so other runs are not held up for it.
+      // Waiting only reads: the lock is released first, so other runs are not held up for it, and
+      // Ctrl-C now means "stop waiting" (the wait's own handler), not "stop creating".
       await lock.release();
+      shutdown.dispose();
       if (!json) io.stdout('\nWaiting for the platform to process the annotation requests…\n');
       const statusOptions = { only: new Set(plan.changes.map((c) => c.address)), wait: true, timeoutMs: waitMs, format: json ? ('json' as const) : ('text' as const) };
       waited = await collectStatus(session.current, client, statusOptions, io);
