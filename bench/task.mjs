@@ -19,7 +19,7 @@ import { openStore } from '../dist/state/open.js';
 import { StateSession } from '../dist/state/session.js';
 import { RosettaClient } from '../dist/api/client.js';
 import { applyCreates } from '../dist/apply/engine.js';
-import { SilentReporter } from '../dist/apply/reporters/plain.js';
+import { quietHost } from '../dist/host/events.js';
 import { SIMULATOR_CREDENTIALS } from '../dist/sim/server.js';
 
 const [mode, dir, statePath, url, concurrency, workspace] = process.argv.slice(2);
@@ -62,7 +62,7 @@ async function apply() {
   const creates = planned.changes.filter((c) => c.action === 'create');
   const client = new RosettaClient({ endpoint: url, credentials: SIMULATOR_CREDENTIALS });
   const engineStarted = performance.now();
-  const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, reporter: new SilentReporter(), concurrency: Number(concurrency) });
+  const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, host: quietHost, concurrency: Number(concurrency) });
   const engineMs = performance.now() - engineStarted;
   await client.close();
   await lock.release();

@@ -5,12 +5,17 @@
  * manifest once the platform confirms it exists: nothing lists or reads packages, and the
  * accuracy read answering 57008 is the only "does not exist".
  */
+import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
+import { takeLock, type ActionLockOptions } from './lock.js';
 import { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody, SamplingPlanResource } from '../manifest/types.js';
 import { bodyDigest } from '../model/digest.js';
+import type { IoHost } from '../host/events.js';
+import { StateSession } from '../state/session.js';
+import type { StateStore } from '../state/store.js';
 import type { AppliedAnnotationRequest, AppliedSamplingPlan } from '../state/types.js';
-import { readFailureError, type ReadClient } from './reads.js';
+import { readFailureError, type ReadClient } from '../api/reads.js';
 
 export interface ImportedRequest {
   record: AppliedAnnotationRequest;
@@ -79,4 +84,56 @@ export async function importSamplingPlan(client: ReadClient, resource: SamplingP
     samplingPackageId,
     appliedAt: now.toISOString(),
   };
+}
+
+export interface ImportActionOptions {
+  store: StateStore;
+  client: ReadClient;
+  host: IoHost;
+  lock: ActionLockOptions;
+  /** The SamplingPlan manifest a package is imported for (the body plan compares against). */
+  manifest?: SamplingPlanResource;
+  /** Absolute path: write a manifest for the imported request here (never over an existing file). */
+  generateManifest?: string;
+  now?: Date;
+}
+
+/**
+ * rosetta import KIND/NAME ID: checks that the address is free (or only pending), reads the
+ * platform, and records what it holds. For a request, the manifest (if asked for) is written
+ * before the record: if it cannot be, nothing is recorded.
+ */
+export async function importAction(address: string, id: string, options: ImportActionOptions): Promise<void> {
+  const { store, client, host } = options;
+  const now = options.now ?? new Date();
+  const lock = await takeLock(store, options.lock, host);
+  try {
+    const session = new StateSession(store, await store.read());
+    const existing = session.record(address);
+    if (existing && existing.status !== 'pending') {
+      throw new RosettaError('ROS_USAGE', `${address} is already in the state`, { hint: `rosetta state show ${address}; to replace it: rosetta state rm ${address}, then import` });
+    }
+    if (options.manifest) {
+      await session.put(address, await importSamplingPlan(client, options.manifest, Number(id), now));
+      return;
+    }
+    const holder = Object.entries(session.current.resources).find(([other, r]) => other !== address && r.kind === 'AnnotationRequest' && r.annotationRequestId === id);
+    if (holder) throw new RosettaError('ROS_USAGE', `annotation request ${id} is already in the state as ${holder[0]}`, { hint: `to manage it under another name: rosetta state mv ${holder[0]} ${address}` });
+    const name = address.slice(address.indexOf('/') + 1);
+    const imported = await importAnnotationRequest(client, name, id, now);
+    if (options.generateManifest) await writeNew(options.generateManifest, manifestFor(name, imported.body));
+    await session.put(address, imported.record);
+    await store.putBody(imported.record.digest, imported.body).catch(() => undefined);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function writeNew(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RosettaError('ROS_USAGE', `${path} already exists; --generate-manifest never overwrites`, { hint: 'choose another path' });
+    throw error;
+  }
 }

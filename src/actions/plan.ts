@@ -6,7 +6,12 @@ import { RosettaError } from '../errors.js';
 import type { Resource } from '../manifest/types.js';
 import { plan as makePlan } from '../plan/plan.js';
 import type { Plan, Refreshed } from '../plan/types.js';
+import { savePlan } from '../plan/plan-file.js';
+import type { StateStore } from '../state/store.js';
+import { refreshState } from './refresh.js';
+import type { ReadClient } from '../api/reads.js';
 import { bodyDigest, canonicalJson } from '../model/digest.js';
+import { parseAddress } from '../model/resources.js';
 import type { BodyStore } from '../state/store.js';
 import type { State } from '../state/types.js';
 
@@ -35,6 +40,18 @@ export function checkNamesAgainstState(resources: readonly Resource[], state: St
   }
 }
 
+/** Checks --target values: KIND/NAME, naming something in the manifests or the state. */
+export function checkTargets(targets: readonly string[], resources: readonly Resource[], state: State): string[] {
+  const known = new Set([...resources.map((r) => r.address), ...Object.keys(state.resources)]);
+  for (const target of targets) {
+    if (!parseAddress(target)) {
+      throw new RosettaError('ROS_USAGE', `--target ${JSON.stringify(target)}: expected KIND/NAME, e.g. SamplingPlan/helix-3d-qa`);
+    }
+    if (!known.has(target)) throw new RosettaError('ROS_USAGE', `--target ${target}: no such resource in the manifests or the state`);
+  }
+  return [...targets];
+}
+
 /** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
 export async function planAgainst(resources: readonly Resource[], state: State, store: Pick<BodyStore, 'getBody'>, targets: readonly string[], refreshed?: ReadonlyMap<string, Refreshed>): Promise<Plan> {
   checkNamesAgainstState(resources, state);
@@ -48,6 +65,30 @@ export async function planAgainst(resources: readonly Resource[], state: State, 
     }
   }
   return makePlan(resources, state, { targets, appliedBodies, digests, ...(refreshed ? { refreshed } : {}) });
+}
+
+export interface PlanActionOptions {
+  resources: readonly Resource[];
+  /** --target values (KIND/NAME), checked against the manifests and the state. */
+  targets: readonly string[];
+  store: Pick<StateStore, 'read' | 'getBody'>;
+  /** Reads the platform first (plan --refresh); without it the plan never touches the network. */
+  refresh?: ReadClient;
+  /** Saves the plan for `apply --plan`, with the endpoint it is for and the tool's version. */
+  save?: { path: string; endpoint: string; rosettaVersion: string };
+}
+
+/** rosetta plan: read the state (and, if asked, the platform), plan, and save the plan if asked. */
+export async function planAction(options: PlanActionOptions): Promise<Plan> {
+  const { resources, store } = options;
+  const state = await store.read();
+  const refreshed = options.refresh ? await refreshState(state, options.refresh, store) : undefined;
+  const plan = await planAgainst(resources, state, store, checkTargets(options.targets, resources, state), refreshed);
+  if (options.save) {
+    const { path, endpoint, rosettaVersion } = options.save;
+    await savePlan(path, plan, { rosettaVersion, endpoint, manifestsDigest: manifestsDigest(resources) });
+  }
+  return plan;
 }
 
 /** One digest over every manifest's address and body, recorded in saved plans. */

@@ -6,8 +6,9 @@
  */
 import pLimit from 'p-limit';
 import { systemClock, type CallOptions } from '../api/client.js';
-import type { ResourceRecord, State } from '../state/types.js';
-import { describeReadFailure, type ReadClient } from './reads.js';
+import { readResourceStatus, type PackageStatus, type RequestStatus, type ResourceStatus } from '../kinds/index.js';
+import type { State } from '../state/types.js';
+import type { ReadClient } from '../api/reads.js';
 
 export const STATUS_FORMAT_VERSION = 1;
 
@@ -16,32 +17,7 @@ export const BAD_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'ID_NOT_EXIS
 /** An annotation request in one of these will not change any more. */
 const SETTLED: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'ID_NOT_EXISTS']);
 
-export interface RequestStatus {
-  kind: 'AnnotationRequest';
-  name: string;
-  address: string;
-  annotationRequestId: string;
-  status: 'PROCESSING' | 'FINISHED' | 'FAILED' | 'ID_NOT_EXISTS' | 'UNKNOWN';
-  successTasks?: number;
-  errorScenes?: number;
-  /** Scene id → reason, the first `maxErrors` of them (errorScenes is the exact count). */
-  errors?: Record<string, string>;
-  /** Why the status is UNKNOWN (the read failed). */
-  message?: string;
-}
-
-export interface PackageStatus {
-  kind: 'SamplingPlan';
-  name: string;
-  address: string;
-  samplingPackageId?: number;
-  status: 'EXISTS' | 'NOT_FOUND' | 'PENDING' | 'UNKNOWN';
-  frameAccuracyRate?: number;
-  instanceAccuracyRate?: number;
-  message?: string;
-}
-
-export type ResourceStatus = RequestStatus | PackageStatus;
+export type { PackageStatus, RequestStatus, ResourceStatus };
 
 export interface StatusReport {
   resources: ResourceStatus[];
@@ -66,34 +42,8 @@ export async function readStatus(state: State, options: StatusOptions): Promise<
     .filter(([address]) => !options.only || options.only.has(address))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const call: CallOptions = options.signal ? { signal: options.signal } : {};
-  const resources = await Promise.all(entries.map(([address, record]) => limit(() => statusOf(address, record, options, call))));
+  const resources = await Promise.all(entries.map(([address, record]) => limit(() => readResourceStatus(address, record, { client: options.client, call, maxErrors: options.maxErrors ?? 100 }))));
   return { resources, summary: summarise(resources) };
-}
-
-async function statusOf(address: string, record: ResourceRecord, options: StatusOptions, call: CallOptions): Promise<ResourceStatus> {
-  if (record.kind === 'AnnotationRequest') {
-    const base = { kind: 'AnnotationRequest' as const, name: record.name, address, annotationRequestId: record.annotationRequestId };
-    const read = await options.client.getAnnotationRequest(record.annotationRequestId, call);
-    if (read.outcome !== 'ok' || !read.data) return { ...base, status: 'UNKNOWN', message: describeReadFailure(read) };
-    const { status, successTaskMap = {}, errorSceneIdMap = {} } = read.data;
-    if (status === 'ID_NOT_EXISTS') return { ...base, status };
-    const errorIds = Object.keys(errorSceneIdMap);
-    const errors = Object.fromEntries(errorIds.slice(0, options.maxErrors ?? 100).map((id) => [id, errorSceneIdMap[id]!]));
-    return { ...base, status, successTasks: Object.keys(successTaskMap).length, errorScenes: errorIds.length, ...(errorIds.length > 0 ? { errors } : {}) };
-  }
-  const base = { kind: 'SamplingPlan' as const, name: record.name, address };
-  if (record.status === 'pending') return { ...base, status: 'PENDING' };
-  const read = await options.client.getSamplingAccuracy(record.samplingPackageId, call);
-  const withId = { ...base, samplingPackageId: record.samplingPackageId };
-  if (read.code === 57008) return { ...withId, status: 'NOT_FOUND' };
-  if (read.outcome !== 'ok' || !read.data) return { ...withId, status: 'UNKNOWN', message: describeReadFailure(read) };
-  const rates = read.data;
-  return {
-    ...withId,
-    status: 'EXISTS',
-    ...(typeof rates.frameAccuracyRate === 'number' ? { frameAccuracyRate: rates.frameAccuracyRate } : {}),
-    ...(typeof rates.instanceAccuracyRate === 'number' ? { instanceAccuracyRate: rates.instanceAccuracyRate } : {}),
-  };
 }
 
 function summarise(resources: readonly ResourceStatus[]): Record<string, number> {

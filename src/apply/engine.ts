@@ -1,30 +1,27 @@
 /**
  * Runs the creates of a plan: dependency order (a sampling plan only after its
  * annotation request exists), bounded concurrency, state written after every
- * create, and the at-most-once rule for sampling creates:
- *
- *   pending record (durable) → send → record the answer
- *
- * An unknown outcome leaves the pending record in place; plan shows it and
- * nothing resends it until the user resolves it (`rosetta state resolve`).
+ * create, stop and cancel, and confirmed creates that state could not hold.
+ * How each kind is created and recorded is its module's protocol (src/kinds/):
+ * for sampling plans, at most once (pending record → send → record the answer).
  */
 import pLimit from 'p-limit';
-import type { ApiResult, CallOptions } from '../api/client.js';
+import type { CallOptions } from '../api/client.js';
+import { sendCreate } from '../kinds/index.js';
+import type { CreateContext } from '../kinds/types.js';
 import type { Create } from '../plan/types.js';
 import type { StateSession } from '../state/session.js';
-import { bodyDigest } from '../model/digest.js';
 import type { StateStore } from '../state/store.js';
-import type { ResourceRecord } from '../state/types.js';
-import { adoptionMismatches } from './adoption.js';
 import { Semaphore } from './semaphore.js';
-import { summariseResults, type ApplyClient, type ApplyReport, type Reporter, type ResourceResult } from './types.js';
+import { summariseResults, type ApplyClient, type ApplyEventSink, type ApplyReport, type ResourceResult } from './types.js';
 
 export interface ApplyDeps {
   client: ApplyClient;
   session: StateSession;
   /** Where bodies are kept for later diffs. */
   store: Pick<StateStore, 'putBody'>;
-  reporter: Reporter;
+  /** Progress: `apply.*` events (an IoHost). */
+  host: ApplyEventSink;
   /** @default 10 */
   concurrency?: number;
   /** A mismatch after 53004/53005 fails instead of warning. */
@@ -42,9 +39,6 @@ export interface ApplyDeps {
 /** Body files written at once at the end of a run. */
 const BODY_WRITERS = 8;
 
-type AnnotationCreate = Extract<Create, { kind: 'AnnotationRequest' }>;
-type SamplingCreate = Extract<Create, { kind: 'SamplingPlan' }>;
-
 /** Thrown when an answer the API confirmed cannot be recorded; carries the answer's result. */
 class Unrecorded extends Error {
   constructor(readonly result: ResourceResult, reason: unknown) {
@@ -59,7 +53,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
   /** Bodies to keep for later diffs, by digest; written after the run (see keepBodies). */
   const bodies = new Map<string, { address: string; body: unknown }>();
   let unstarted = 0;
-  deps.reporter.begin(creates);
+  deps.host.notify({ code: 'apply.begin', level: 'info', data: { creates } });
 
   /** Why nothing new may start, if something says so. */
   const stopReason = (): string | undefined => {
@@ -81,13 +75,11 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
         unstarted++;
         return finish({ ...base, outcome: 'skipped', message: stopped });
       }
-      deps.reporter.started(create.address);
-      const call: CallOptions = { onRetry: (event) => deps.reporter.retrying(create.address, event), ...(deps.cancel ? { signal: deps.cancel } : {}) };
+      deps.host.notify({ code: 'apply.create.start', level: 'info', data: { address: create.address } });
+      const call: CallOptions = { onRetry: (event) => deps.host.notify({ code: 'apply.create.retry', level: 'warn', data: { address: create.address, ...event } }), ...(deps.cancel ? { signal: deps.cancel } : {}) };
       // --concurrency bounds requests to the API: the slot is freed as soon as the answer is in,
       // while the answer is being made durable (the result is reported only once it is).
-      const result = create.kind === 'AnnotationRequest' ? await createRequest(create, call, release) : await createSampling(create, call, release);
-      if (result.outcome === 'created' || result.outcome === 'adopted') bodies.set(create.digest, { address: create.address, body: create.body });
-      return finish(result);
+      return finish(await sendCreate(create, contextFor(create.address, call, release)));
     } catch (error) {
       if (error instanceof Unrecorded) {
         return finish({
@@ -124,8 +116,12 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     return applied?.kind === 'AnnotationRequest' && applied.status === 'applied' && applied.absent ? absentMessage(dependsOn) : undefined;
   };
 
+  const warn = (address: string, message: string): void => {
+    deps.host.notify({ code: 'apply.create.warning', level: 'warn', data: { address, message } });
+  };
+
   const finish = (result: ResourceResult): ResourceResult => {
-    deps.reporter.finished(result);
+    deps.host.notify({ code: 'apply.create.result', level: result.outcome === 'failed' ? 'error' : 'info', data: { result } });
     return result;
   };
 
@@ -139,124 +135,39 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     const limit = pLimit(BODY_WRITERS);
     await Promise.all(
       [...bodies].map(([digest, { address, body }]) =>
-        limit(() => deps.store.putBody(digest, body).catch((error: Error) => deps.reporter.warned(address, `could not keep the body for later diffs: ${error.message}`))),
+        limit(() => deps.store.putBody(digest, body).catch((error: Error) => warn(address, `could not keep the body for later diffs: ${error.message}`))),
       ),
     );
   };
 
-  /** Records a confirmed answer; if that fails, the answer's ids must still reach the user. */
-  const record = async (address: string, entry: ResourceRecord, result: ResourceResult): Promise<ResourceResult> => {
-    try {
-      await deps.session.put(address, entry);
-    } catch (error) {
-      throw new Unrecorded(result, error);
-    }
-    return result;
-  };
-
-  const createRequest = async (create: AnnotationCreate, call: CallOptions, answered: () => void): Promise<ResourceResult> => {
-    const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
-    const answer = await deps.client.createAnnotationRequest(create.body, call);
-    if (answer.outcome !== 'adopted') answered(); // an adoption reads the request back first
-    if (answer.outcome !== 'ok' && answer.outcome !== 'adopted') {
-      const maybe = answer.outcome === 'ambiguous' ? ' (it may exist; the next apply confirms it by id: 53004 adopts it)' : '';
-      return { ...base, ...answerFields(answer), outcome: 'failed', message: `${answer.message}${maybe}` };
-    }
-    const { warnings, absent } = answer.outcome === 'adopted' ? await verifyAdoption(create, call) : { warnings: [], absent: false };
-    answered();
-    if (warnings.length > 0 && deps.strictAdopt) {
-      return { ...base, ...answerFields(answer), outcome: 'failed', message: `already exists but does not match (--strict-adopt): ${warnings.join('; ')}`, warnings };
-    }
-    for (const w of warnings) deps.reporter.warned(create.address, w);
-    const outcome = answer.outcome === 'ok' ? 'created' : 'adopted';
-    const result: ResourceResult = { ...base, ...answerFields(answer), outcome, ...(warnings.length > 0 ? { warnings } : {}), ...(absent ? { absent: true } : {}) };
-    return record(
-      create.address,
-      {
-        kind: 'AnnotationRequest',
-        name: create.name,
-        status: 'applied',
-        outcome,
-        digest: create.digest,
-        annotationRequestId: create.body.annotationRequestId,
-        annotationRequestName: create.body.annotationRequestName,
-        ...(answer.code === undefined ? {} : { code: answer.code }),
-        ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
-        ...(absent ? { absent: true as const } : {}),
-        appliedAt: now().toISOString(),
-      },
-      result,
-    );
-  };
-
-  const verifyAdoption = async (create: AnnotationCreate, call: CallOptions): Promise<{ warnings: string[]; absent: boolean }> => {
-    const read = await deps.client.getAnnotationRequest(create.body.annotationRequestId, call);
-    if (read.outcome !== 'ok' || !read.data) return { warnings: [`could not read the existing request back to compare it: ${read.message}`], absent: false };
-    return { warnings: adoptionMismatches(create.body, read.data), absent: read.data.status === 'ID_NOT_EXISTS' };
-  };
-
-  const createSampling = async (create: SamplingCreate, call: CallOptions, answered: () => void): Promise<ResourceResult> => {
-    const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
-    const pending = {
-      kind: 'SamplingPlan' as const,
-      name: create.name,
-      status: 'pending' as const,
-      digest: create.digest,
-      annotationRequestId: create.body.annotationRequestId,
-      startedAt: now().toISOString(),
-    };
-    // The intent is durable before the request leaves: a crash from here on leaves a pending record.
-    await deps.session.put(create.address, pending);
-    const answer = await deps.client.createSamplingPackage(create.body, call);
-    answered();
-    if (answer.outcome === 'ok' && answer.data) {
-      const { samplingPackageId, sceneIdList } = answer.data;
-      const result: ResourceResult = { ...base, ...answerFields(answer), outcome: 'created', samplingPackageId };
-      // The scene list (a million ids for a big request) is kept beside the state, not in the record
-      // that is rewritten after every create.
-      const sceneListDigest = Array.isArray(sceneIdList) ? bodyDigest(sceneIdList) : undefined;
-      const recorded = await record(
-        create.address,
-        {
-          kind: 'SamplingPlan',
-          name: create.name,
-          status: 'applied',
-          outcome: 'created',
-          digest: create.digest,
-          annotationRequestId: create.body.annotationRequestId,
-          samplingPackageId,
-          ...(sceneListDigest ? { sceneCount: sceneIdList!.length, sceneListDigest } : {}),
-          ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
-          appliedAt: now().toISOString(),
-        },
-        result,
-      );
-      if (sceneListDigest) bodies.set(sceneListDigest, { address: create.address, body: sceneIdList });
-      return recorded;
-    }
-    if (answer.outcome === 'ambiguous') {
-      // If even this cannot be written, the durable pending record above still says "unknown".
-      await deps.session.put(create.address, { ...pending, reason: answer.message }).catch(() => undefined);
-      return {
-        ...base,
-        ...answerFields(answer),
-        outcome: 'failed',
-        pending: true,
-        message: `outcome unknown: ${answer.message}. Recorded as pending; it will not be sent again`,
-        hint: `check the platform for a package in pool ${create.body.poolName}, then: rosetta state resolve ${create.address} --sampling-package-id <id> (or --not-created)`,
-      };
-    }
-    // A definite answer that nothing was created (or nothing was sent): forget the intent. If that
-    // cannot be written, the pending record stays: safe (never resent), settled with state resolve.
-    await deps.session.remove(create.address).catch(() => undefined);
-    return { ...base, ...answerFields(answer), outcome: 'failed', message: answer.message };
-  };
+  /** What a kind's create protocol may do (src/kinds/): send, record, warn, keep bodies. */
+  const contextFor = (address: string, call: CallOptions, answered: () => void): CreateContext => ({
+    client: deps.client,
+    call,
+    answered,
+    warn: (message) => warn(address, message),
+    recordIntent: (entry) => deps.session.put(address, entry),
+    // A confirmed answer that cannot be recorded: its ids must still reach the user.
+    recordConfirmed: async (entry, result) => {
+      try {
+        await deps.session.put(address, entry);
+      } catch (error) {
+        throw new Unrecorded(result, error);
+      }
+      return result;
+    },
+    recordQuietly: (entry) => deps.session.put(address, entry).catch(() => undefined),
+    forget: () => deps.session.remove(address).catch(() => undefined),
+    keepBody: (digest, body) => void bodies.set(digest, { address, body }),
+    strictAdopt: deps.strictAdopt ?? false,
+    now,
+  });
 
   for (const create of creates) results.set(create.address, run(create));
   const settled = await Promise.all(results.values());
   await keepBodies();
   const report: ApplyReport = { results: settled, summary: summariseResults(settled), interrupted: unstarted > 0 };
-  await deps.reporter.end(report);
+  await deps.host.notify({ code: 'apply.end', level: 'info', data: { report } });
   return report;
 }
 
@@ -270,12 +181,4 @@ function recordHint(result: ResourceResult): string {
     return `once state can be written: rosetta state resolve ${result.address} --sampling-package-id ${result.samplingPackageId}`;
   }
   return 'once state can be written, run apply again: the request is adopted by its id (53004)';
-}
-
-function answerFields(answer: ApiResult<unknown>): Pick<ResourceResult, 'code' | 'requestId' | 'hint'> {
-  return {
-    ...(answer.code === undefined ? {} : { code: answer.code }),
-    ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
-    ...(answer.hint === undefined ? {} : { hint: answer.hint }),
-  };
 }

@@ -1,4 +1,4 @@
-/** What an apply produces, and how it reports progress (an injected reporter). */
+/** What an apply produces, and the events it reports progress with. */
 import type { AnnotationRequestStatus, ApiResult, CallOptions, RetryEvent, SamplingPackage } from '../api/client.js';
 import type { AnnotationRequestBody, Kind, SamplingBody } from '../model/resources.js';
 import type { Create } from '../plan/types.js';
@@ -46,14 +46,21 @@ export interface ApplyClient {
   getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
 }
 
-/** Progress sink: listr2 in a terminal, plain lines in CI, nothing for --format json, a recorder in tests. */
-export interface Reporter {
-  begin(creates: readonly Create[]): void;
-  started(address: string): void;
-  retrying(address: string, event: RetryEvent): void;
-  warned(address: string, message: string): void;
-  finished(result: ResourceResult): void;
-  end(report: ApplyReport): Promise<void>;
+/**
+ * What the engine reports while it runs, as coded events (see src/host/events.ts). `apply.end` is
+ * awaited: a progress display may still be drawing.
+ */
+export type ApplyEvent =
+  | { code: 'apply.begin'; level: 'info'; data: { creates: readonly Create[] } }
+  | { code: 'apply.create.start'; level: 'info'; data: { address: string } }
+  | { code: 'apply.create.retry'; level: 'warn'; data: { address: string } & RetryEvent }
+  | { code: 'apply.create.warning'; level: 'warn'; data: { address: string; message: string } }
+  | { code: 'apply.create.result'; level: 'info' | 'error'; data: { result: ResourceResult } }
+  | { code: 'apply.end'; level: 'info'; data: { report: ApplyReport } };
+
+/** Where the engine sends its events; an IoHost is one. */
+export interface ApplyEventSink {
+  notify(event: ApplyEvent): void | Promise<void>;
 }
 
 export function summariseResults(results: readonly ResourceResult[]): ApplySummary {

@@ -6,10 +6,8 @@ import { RosettaError } from '../errors.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load.js';
 import type { Resource } from '../manifest/types.js';
-import type { HeldLock } from '../state/lock.js';
 import { openStore } from '../state/open.js';
 import type { StateStore } from '../state/store.js';
-import type { State } from '../state/types.js';
 import { pluralise } from '../text.js';
 import type { Io } from './io.js';
 import { loadOptions, type ManifestOptions } from './options.js';
@@ -48,34 +46,12 @@ export async function loadResources(paths: string[], options: ManifestOptions, i
   return resources;
 }
 
-/** Checks --target values: KIND/NAME, naming something in the manifests or the state. */
-export function checkTargets(targets: readonly string[], resources: readonly Resource[], state: State): string[] {
-  const known = new Set([...resources.map((r) => r.address), ...Object.keys(state.resources)]);
-  for (const target of targets) {
-    if (!/^(AnnotationRequest|SamplingPlan)\/[a-z0-9-]+$/.test(target)) {
-      throw new RosettaError('ROS_USAGE', `--target ${JSON.stringify(target)}: expected KIND/NAME, e.g. SamplingPlan/helix-3d-qa`);
-    }
-    if (!known.has(target)) throw new RosettaError('ROS_USAGE', `--target ${target}: no such resource in the manifests or the state`);
-  }
-  return [...targets];
-}
-
 /**
  * The API client for a command: endpoint from --endpoint/ROSETTA_ENDPOINT (checked), keys from the
  * environment (checked), proxies from the environment. `extra` adds per-command settings.
  */
 export function apiClient(options: EndpointOptions, io: Io, extra: Partial<ClientOptions> = {}): RosettaClient {
   return new RosettaClient({ endpoint: resolveEndpoint(options, io.env), credentials: resolveCredentials(io.env), env: io.env, ...extra });
-}
-
-/** Takes the state lock for a command, honouring --lock-timeout and printing takeover warnings. */
-export function lockState(store: StateStore, command: string, options: { lockTimeout: string }, io: Io): Promise<HeldLock> {
-  return store.lock({
-    command,
-    timeoutMs: parseDuration('--lock-timeout', options.lockTimeout),
-    env: io.env,
-    onWarning: (message) => io.stderr(`warning: ${message}\n`),
-  });
 }
 
 /** GitHub Actions job summary: append when the runner provides the file. */

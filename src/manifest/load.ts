@@ -3,6 +3,7 @@
  * cross-manifest checks → normalised resources. All problems are collected and
  * returned sorted by file and line; resources are returned only when there are none.
  */
+import { assertNever } from '../assert.js';
 import type { Candidate } from './cross-check.js';
 import { crossCheck } from './cross-check.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -91,15 +92,22 @@ function toResources(candidates: readonly Candidate[]): Resource[] {
   }
   const resources = candidates.map((c): Resource => {
     const base = { name: c.name, address: addressOf(c.kind as Kind, c.name), source: c.parsed.start };
-    if (c.kind === 'AnnotationRequest') {
-      const spec = c.spec as unknown as AnnotationRequestSpec;
-      // c.annotationRequestId is the given or derived id, computed once for the cross-checks.
-      return { ...base, kind: 'AnnotationRequest', body: annotationRequestBody(c.annotationRequestId!, spec), idDerived: spec.annotationRequestId === undefined };
+    const kind = c.kind as Kind;
+    switch (kind) {
+      case 'AnnotationRequest': {
+        const spec = c.spec as unknown as AnnotationRequestSpec;
+        // c.annotationRequestId is the given or derived id, computed once for the cross-checks.
+        return { ...base, kind, body: annotationRequestBody(c.annotationRequestId!, spec), idDerived: spec.annotationRequestId === undefined };
+      }
+      case 'SamplingPlan': {
+        const spec = c.spec as unknown as SamplingPlanSpec;
+        const requestId = spec.annotationRequestRef !== undefined ? requestIds.get(spec.annotationRequestRef)! : spec.annotationRequestId!;
+        // A literal id that a manifest here also creates is still a dependency.
+        return { ...base, kind, body: samplingBody(spec, requestId), dependsOn: managedById.get(requestId) };
+      }
+      default:
+        return assertNever(kind);
     }
-    const spec = c.spec as unknown as SamplingPlanSpec;
-    const requestId = spec.annotationRequestRef !== undefined ? requestIds.get(spec.annotationRequestRef)! : spec.annotationRequestId!;
-    // A literal id that a manifest here also creates is still a dependency.
-    return { ...base, kind: 'SamplingPlan', body: samplingBody(spec, requestId), dependsOn: managedById.get(requestId) };
   });
   return resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

@@ -10,6 +10,17 @@ export function addressOf(kind: Kind, name: string): string {
   return `${kind}/${name}`;
 }
 
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** KIND/NAME as typed by a person (--target, state mv, import): its parts, or undefined if it is not one. */
+export function parseAddress(text: string): { kind: Kind; name: string } | undefined {
+  const slash = text.indexOf('/');
+  const kind = text.slice(0, slash);
+  const name = text.slice(slash + 1);
+  if (slash < 0 || !(KINDS as readonly string[]).includes(kind) || !NAME.test(name)) return undefined;
+  return { kind: kind as Kind, name };
+}
+
 /** The body of POST /annotation-request. */
 export interface AnnotationRequestBody {
   annotationRequestId: string;

@@ -13,10 +13,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { RosettaError } from '../errors.js';
+import { formatProblem } from '../model/formats.js';
+import { printable } from '../text.js';
 import { bodyDigest } from '../model/digest.js';
 import { writeFileDurably } from '../state/durable-write.js';
-import { isObject } from '../values.js';
-import { ACTIONS, summarise, type Plan } from './types.js';
+import { summarise, type Plan } from './types.js';
 
 export const PLAN_FILE_VERSION = 1;
 
@@ -55,18 +56,10 @@ export async function loadPlan(path: string): Promise<SavedPlan> {
     throw new RosettaError('ROS_PLAN_INVALID', `cannot read the plan file ${path}: ${(error as Error).message}`);
   }
   const remake = { hint: 'make a new one with rosetta plan --out FILE and review it again' };
-  if (
-    !isObject(value) ||
-    value.type !== 'rosetta-plan' ||
-    value.formatVersion !== PLAN_FILE_VERSION ||
-    typeof value.planId !== 'string' ||
-    typeof value.endpoint !== 'string' ||
-    typeof value.planDigest !== 'string' ||
-    !isObject(value.plan) ||
-    !Array.isArray(value.plan.changes) ||
-    !value.plan.changes.every((c: unknown) => isObject(c) && ACTIONS.includes(c.action as never) && typeof c.address === 'string')
-  ) {
-    throw new RosettaError('ROS_PLAN_INVALID', `${path} is not a rosetta plan file (format ${PLAN_FILE_VERSION}), or it was made by an older rosetta`, remake);
+  // The shape (schemas/plan-file.schema.json) first; the digests below then prove nothing was changed.
+  const problem = formatProblem('planFile', value);
+  if (problem) {
+    throw new RosettaError('ROS_PLAN_INVALID', `${path} is not a rosetta plan file (format ${PLAN_FILE_VERSION}), or it was made by an older rosetta (${printable(problem)})`, remake);
   }
   const saved = value as SavedPlan;
   for (const change of saved.plan.changes) {

@@ -8,7 +8,7 @@ import { bodyDigest } from '../model/digest.js';
 import type { State } from '../state/types.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
-import { summarise, type Change, type Plan, type Refreshed } from './types.js';
+import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed } from './types.js';
 
 export interface PlanOptions {
   /** Narrow to these addresses and what they depend on. */
@@ -35,11 +35,7 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
     const gone = refreshed !== undefined && 'gone' in refreshed;
     if (!record || gone) {
       const why = gone ? { reason: 'gone' as const } : {};
-      changes.push(
-        resource.kind === 'AnnotationRequest'
-          ? { ...base, ...why, kind: 'AnnotationRequest', action: 'create', body: resource.body, digest, retrySafe: true }
-          : { ...base, ...why, kind: 'SamplingPlan', action: 'create', body: resource.body, digest, retrySafe: false, ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}) },
-      );
+      changes.push(createOf(resource, { ...base, ...why, digest }));
     } else if (record.status === 'pending') {
       changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.reason ? { reason: record.reason } : {}) });
     } else if (record.digest === digest) {
@@ -95,4 +91,16 @@ function select(resources: readonly Resource[], targets: readonly string[] | und
 function byOrder(a: Change, b: Change): number {
   const rank = (c: Change) => (c.kind === 'AnnotationRequest' ? 0 : 1);
   return rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** The create for a resource, by kind (whether it is retry-safe is the kind's own fact). */
+function createOf(resource: Resource, common: { name: string; address: string; digest: string; reason?: 'gone' }): Create {
+  switch (resource.kind) {
+    case 'AnnotationRequest':
+      return { ...common, kind: 'AnnotationRequest', action: 'create', body: resource.body, retrySafe: true };
+    case 'SamplingPlan':
+      return { ...common, kind: 'SamplingPlan', action: 'create', body: resource.body, retrySafe: false, ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}) };
+    default:
+      return assertNever(resource);
+  }
 }

@@ -1,4 +1,5 @@
 /** Pieces shared by the text and markdown renderers. */
+import { createHeadline } from '../kinds/index.js';
 import { keysOf } from '../model/known-keys.js';
 import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
@@ -10,10 +11,7 @@ export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' 
 export function headline(change: Change): string {
   switch (change.action) {
     case 'create':
-      if (change.reason === 'gone') return `will be created again: the platform no longer has it (retry-safe: the id ${change.kind === 'AnnotationRequest' ? change.body.annotationRequestId : '?'} is ours)`;
-      return change.kind === 'AnnotationRequest'
-        ? `will be created (retry-safe: the id ${change.body.annotationRequestId} is ours)`
-        : `will be created at most once (no client id: never resent automatically)${change.dependsOn ? ` after ${change.dependsOn}` : ''}`;
+      return createHeadline(change);
     case 'noop':
       return 'is up to date';
     case 'conflict':

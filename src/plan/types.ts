@@ -87,6 +87,4 @@ export function summarise(changes: readonly Change[]): Summary {
   return summary;
 }
 
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value ${JSON.stringify(value)}`);
-}
+export { assertNever } from '../assert.js';

@@ -6,17 +6,17 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { planAgainst } from '../actions/plan.js';
+import { applyAction } from '../actions/apply.js';
 import { readStatus } from '../actions/status.js';
 import type { RosettaClient } from '../api/client.js';
-import { applyCreates } from '../apply/engine.js';
-import type { ApplyReport, Reporter, ResourceResult } from '../apply/types.js';
+import { assertNever } from '../assert.js';
+import type { ApplyReport } from '../apply/types.js';
+import type { IoHost, RosettaEvent } from '../host/events.js';
 import { isRosettaError } from '../errors.js';
 import { loadManifests } from '../manifest/load.js';
-import type { Create, Summary } from '../plan/types.js';
-import { StateSession } from '../state/session.js';
+import type { Summary } from '../plan/types.js';
 import type { StateStore } from '../state/store.js';
-import type { State } from '../state/types.js';
+import type { ResourceRecord, State } from '../state/types.js';
 import type { CycleResult, ReconcileMetrics } from './metrics.js';
 import type { Source } from './source.js';
 
@@ -68,30 +68,22 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
     for (const d of loaded.diagnostics.slice(0, 20)) log.error({ ...at, file: d.file, line: d.line, col: d.col, rule: d.rule }, d.message);
     return { ...at, result: 'invalid', reason: `${loaded.diagnostics.length} problems in the manifests at ${revision}; nothing was sent` };
   }
-  // The state lock for this cycle: an apply from CI and the controller never run at once.
-  const lock = await deps.store.lock({ command: `rosetta reconcile (${revision})` });
-  try {
-    const state = await deps.store.read();
-    const plan = await planAgainst(loaded.resources, state, deps.store, []);
-    for (const change of plan.changes) {
-      if (change.action === 'conflict' || change.action === 'orphan' || change.action === 'pending' || change.action === 'drift') {
-        log.warn({ ...at, address: change.address, action: change.action }, `${change.address}: ${change.action}, not acted on automatically`);
-      }
-    }
-    const creates = plan.changes.filter((c): c is Create => c.action === 'create');
-    if (deps.dryRun || creates.length === 0) {
-      if (deps.dryRun && creates.length > 0) log.info({ ...at, creates: creates.map((c) => c.address) }, `dry run: ${creates.length} creates not sent`);
-      await pollStatus(deps, state);
-      return { ...at, result: 'success', plan: plan.summary };
-    }
-    const session = new StateSession(deps.store, state);
-    const report = await applyCreates(creates, { client: deps.client, session, store: deps.store, reporter: new LogReporter(log, revision), concurrency: deps.concurrency, stop: deps.stop });
-    await pollStatus(deps, session.current);
-    const failed = session.failed !== undefined || report.summary.failed > 0;
-    return { ...at, result: failed ? 'failed' : 'success', plan: plan.summary, applied: report.summary, ...(failed ? { reason: `${report.summary.failed} creates failed` } : {}) };
-  } finally {
-    await lock.release().catch(() => undefined);
-  }
+  // The state lock for this cycle (taken by the action): an apply from CI and the controller never run at once.
+  const result = await applyAction({
+    source: { resources: loaded.resources, targets: [] },
+    store: deps.store,
+    client: deps.client,
+    host: logHost(log, revision, deps.dryRun),
+    lock: { command: `rosetta reconcile (${revision})` },
+    concurrency: deps.concurrency,
+    conflicts: 'leave',
+    stop: deps.stop,
+  });
+  await pollStatus(deps, result.state);
+  const { report, plan } = result;
+  const failed = result.stateFailure !== undefined || report.summary.failed > 0;
+  const applied = report.results.length > 0 ? { applied: report.summary } : {};
+  return { ...at, result: failed ? 'failed' : 'success', plan: plan.summary, ...applied, ...(failed ? { reason: `${report.summary.failed} creates failed` } : {}) };
 }
 
 /** Reads requests not known to be settled, and counts every resource by its last known status. */
@@ -105,39 +97,68 @@ async function pollStatus(deps: CycleDeps, state: State): Promise<void> {
   }
   const counts = new Map<string, number>();
   for (const [address, record] of Object.entries(state.resources)) {
-    const status = record.kind === 'AnnotationRequest' ? (deps.known.get(address) ?? 'UNKNOWN') : record.status === 'pending' ? 'PENDING' : 'EXISTS';
+    const status = lastKnownStatus(address, record, deps.known);
     const key = `${record.kind}\0${status}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   deps.metrics.setResources(counts);
 }
 
-/** Every create's outcome as a log line (the controller has no terminal). */
-class LogReporter implements Reporter {
-  constructor(
-    private readonly log: Logger,
-    private readonly revision: string,
-  ) {}
-
-  begin(creates: readonly Create[]): void {
-    this.log.info({ revision: this.revision, creates: creates.length }, `applying ${creates.length} creates`);
+/** The status metric's label: requests as last read; packages are not re-read every cycle. */
+function lastKnownStatus(address: string, record: ResourceRecord, known: ReadonlyMap<string, string>): string {
+  switch (record.kind) {
+    case 'AnnotationRequest':
+      return known.get(address) ?? 'UNKNOWN';
+    case 'SamplingPlan':
+      return record.status === 'pending' ? 'PENDING' : 'EXISTS';
+    default:
+      return assertNever(record);
   }
+}
 
-  started(): void {}
-
-  retrying(address: string, event: { attempt: number; delayMs: number; reason: string }): void {
-    this.log.warn({ address, attempt: event.attempt, delayMs: event.delayMs }, `${address}: retrying (${event.reason})`);
-  }
-
-  warned(address: string, message: string): void {
-    this.log.warn({ address }, `${address}: ${message}`);
-  }
-
-  finished(r: ResourceResult): void {
-    const fields = { revision: this.revision, address: r.address, outcome: r.outcome, code: r.code, requestId: r.requestId, samplingPackageId: r.samplingPackageId, pending: r.pending, unrecorded: r.unrecorded };
-    if (r.outcome === 'failed') this.log.error(fields, `${r.address} failed: ${r.message ?? ''}`);
-    else this.log.info(fields, `${r.address} ${r.outcome}`);
-  }
-
-  async end(): Promise<void> {}
+/**
+ * The controller's IO host: every event a log line (it has no terminal). It approves creates unless
+ * this is a dry run; conflict, orphan, pending and drift are logged, never acted on.
+ */
+function logHost(log: Logger, revision: string, dryRun: boolean): IoHost {
+  const at = { revision };
+  return {
+    notify(event: RosettaEvent): void {
+      switch (event.code) {
+        case 'plan.ready':
+          for (const change of event.data.plan.changes) {
+            if (change.action === 'conflict' || change.action === 'orphan' || change.action === 'pending' || change.action === 'drift') {
+              log.warn({ ...at, address: change.address, action: change.action }, `${change.address}: ${change.action}, not acted on automatically`);
+            }
+          }
+          return;
+        case 'apply.begin':
+          return log.info({ ...at, creates: event.data.creates.length }, `applying ${event.data.creates.length} creates`);
+        case 'apply.create.retry': {
+          const { address, attempt, delayMs, reason } = event.data;
+          return log.warn({ address, attempt, delayMs }, `${address}: retrying (${reason})`);
+        }
+        case 'apply.create.warning':
+        case 'state.lock.warning':
+          return log.warn({ ...at, ...('address' in event.data ? { address: event.data.address } : {}) }, 'address' in event.data ? `${event.data.address}: ${event.data.message}` : event.data.message);
+        case 'apply.create.result': {
+          const r = event.data.result;
+          const fields = { ...at, address: r.address, outcome: r.outcome, code: r.code, requestId: r.requestId, samplingPackageId: r.samplingPackageId, pending: r.pending, unrecorded: r.unrecorded };
+          if (r.outcome === 'failed') log.error(fields, `${r.address} failed: ${r.message ?? ''}`);
+          else log.info(fields, `${r.address} ${r.outcome}`);
+          return;
+        }
+        case 'apply.create.start':
+        case 'apply.end':
+        case 'state.resolve.unchecked':
+          return;
+        default:
+          return assertNever(event);
+      }
+    },
+    async confirm({ plan, count }): Promise<boolean> {
+      if (dryRun) log.info({ ...at, creates: plan.changes.filter((c) => c.action === 'create').map((c) => c.address) }, `dry run: ${count} creates not sent`);
+      return !dryRun;
+    },
+  };
 }

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { RosettaError } from '../errors.js';
+import { formatProblem } from '../model/formats.js';
 
 export interface CampaignFixture {
   id: string;
@@ -46,15 +47,7 @@ export async function loadFixtures(path: string): Promise<Fixtures> {
     throw new RosettaError('ROS_USAGE', `cannot read fixtures ${path}: ${(error as Error).message}`);
   }
   const v = (value ?? {}) as Partial<Fixtures>;
-  const list = <T>(name: keyof Fixtures): T[] => {
-    const items = v[name] ?? [];
-    if (!Array.isArray(items)) throw new RosettaError('ROS_USAGE', `fixtures ${path}: ${name} must be a list`);
-    return items as T[];
-  };
-  return {
-    permissive: v.permissive === true,
-    campaigns: list<CampaignFixture>('campaigns'),
-    pools: list<PoolFixture>('pools'),
-    annotationRequests: list<AnnotationRequestFixture>('annotationRequests'),
-  };
+  const problem = formatProblem('fixtures', v);
+  if (problem) throw new RosettaError('ROS_USAGE', `fixtures ${path}: ${problem}`, { hint: 'see schemas/fixtures.schema.json' });
+  return { permissive: v.permissive === true, campaigns: v.campaigns ?? [], pools: v.pools ?? [], annotationRequests: v.annotationRequests ?? [] };
 }

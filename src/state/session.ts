@@ -8,6 +8,7 @@
  * rows that changed); the file store writes the whole document.
  */
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../model/digest.js';
 import type { StateStore, StateDelta } from './store.js';
 import type { ResourceRecord, State } from './types.js';
 
@@ -66,6 +67,9 @@ export class StateSession {
    */
   private commit(change: { put?: [string, ResourceRecord][]; remove?: string[]; appliedPlan?: string }): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    // Nothing would change (the same record again, a remove of what is not there): no write and no
+    // new serial, or a saved plan would go stale for nothing. Durable once any write in flight is.
+    if (this.isNoOp(change)) return this.afterWritesInFlight();
     // In place: a write started after this line includes the change, which is all commit promises.
     for (const address of change.remove ?? []) {
       delete this.state.resources[address];
@@ -86,6 +90,19 @@ export class StateSession {
     return done;
   }
 
+  private isNoOp(change: { put?: [string, ResourceRecord][]; remove?: string[]; appliedPlan?: string }): boolean {
+    return (
+      (change.remove ?? []).every((address) => this.state.resources[address] === undefined) &&
+      (change.put ?? []).every(([address, record]) => sameRecord(this.state.resources[address], record)) &&
+      (change.appliedPlan === undefined || this.state.appliedPlans.includes(change.appliedPlan))
+    );
+  }
+
+  private async afterWritesInFlight(): Promise<void> {
+    await this.writing;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   private async flush(): Promise<void> {
     while (this.dirty) {
       this.dirty = false;
@@ -103,4 +120,8 @@ export class StateSession {
     }
     this.writing = undefined;
   }
+}
+
+function sameRecord(a: ResourceRecord | undefined, b: ResourceRecord): boolean {
+  return a !== undefined && (a === b || canonicalJson(a) === canonicalJson(b));
 }

@@ -12,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RosettaError } from '../errors.js';
+import { formatProblem } from '../model/formats.js';
+import { printable } from '../text.js';
 import { realFs, writeFileDurably, type DurableFs } from './durable-write.js';
 import { acquireLock, forceUnlock, type HeldLock, type LockOptions } from './lock.js';
 import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from './types.js';
@@ -217,6 +219,14 @@ export function parseState(text: string, location: string, backupPath: string | 
   }
   if (value.version > STATE_VERSION) {
     throw new RosettaError('ROS_STATE_CORRUPT', `${location} was written by a newer rosetta (state version ${value.version}; this one reads ${STATE_VERSION})`, { hint: 'upgrade rosetta' });
+  }
+  // Every record in the shape its kind needs (schemas/state.schema.json): a hand-edited or damaged
+  // record is named here, not found later as a crash in the middle of an apply.
+  const problem = formatProblem('state', value);
+  if (problem) {
+    throw new RosettaError('ROS_STATE_CORRUPT', `${location} is not a valid rosetta state: ${printable(problem)}`, {
+      hint: backupPath ? `fix that record by hand, or compare with ${backupPath}` : 'fix that record by hand, or restore the state from where you keep it',
+    });
   }
   return { ...emptyState(), ...value, appliedPlans: value.appliedPlans ?? [] } as State;
 }

@@ -1,35 +1,13 @@
 // The engine with a state store whose disk fills up (a real tmpfs is used in test/e2e/full-disk.test.ts).
 import { describe, expect, it } from 'vitest';
 import { applyCreates } from '../../src/apply/engine.js';
-import type { ApplyReport, Reporter, ResourceResult } from '../../src/apply/types.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Create } from '../../src/plan/types.js';
 import { StateSession } from '../../src/state/session.js';
 import { emptyState, type State } from '../../src/state/types.js';
 import { requestResource, samplingResource } from '../helpers/resources.js';
+import { RecordingHost } from '../helpers/recording-host.js';
 import { client, simulator } from '../helpers/sim.js';
-
-class RecordingReporter implements Reporter {
-  events: string[] = [];
-  begin(creates: readonly Create[]): void {
-    this.events.push(`begin ${creates.length}`);
-  }
-  started(address: string): void {
-    this.events.push(`started ${address}`);
-  }
-  retrying(address: string): void {
-    this.events.push(`retrying ${address}`);
-  }
-  warned(address: string, message: string): void {
-    this.events.push(`warned ${address}: ${message}`);
-  }
-  finished(result: ResourceResult): void {
-    this.events.push(`finished ${result.address} ${result.outcome}`);
-  }
-  async end(report: ApplyReport): Promise<void> {
-    this.events.push(`end ${JSON.stringify(report.summary)}`);
-  }
-}
 
 const ENOSPC = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
 
@@ -59,13 +37,19 @@ describe('apply engine when state cannot be written', () => {
     // write 1: the annotation request's record; write 2 (the pending record) fails.
     const store = fillingStore(2);
     const session = new StateSession(store as never, emptyState());
-    const reporter = new RecordingReporter();
-    const report = await applyCreates(createsOf([requestResource('a'), samplingResource('a-qa', 'a')]), { client: client(sim), session, store, reporter });
+    const host = new RecordingHost();
+    const report = await applyCreates(createsOf([requestResource('a'), samplingResource('a-qa', 'a')]), { client: client(sim), session, store, host });
 
     expect(report.summary).toEqual({ created: 1, adopted: 0, failed: 1, skipped: 0 });
     expect(report.results.find((r) => r.address === 'SamplingPlan/a-qa')).toMatchObject({ outcome: 'failed', message: 'not sent: ENOSPC: no space left on device' });
     expect(sim.received.sampling).toBe(0);
     expect(store.written.at(-1)!.resources['SamplingPlan/a-qa']).toBeUndefined();
+    // Both started; the sampling create failed at its pending record, before anything was sent.
+    expect(host.of('apply.create.start').map((e) => e.data.address)).toEqual(['AnnotationRequest/a', 'SamplingPlan/a-qa']);
+    expect(host.of('apply.create.result').map((e) => [e.data.result.address, e.level])).toEqual([
+      ['AnnotationRequest/a', 'info'],
+      ['SamplingPlan/a-qa', 'error'],
+    ]);
   });
 
   it('stops starting creates, and reports the package id it could not record', async () => {
@@ -73,9 +57,9 @@ describe('apply engine when state cannot be written', () => {
     // writes: 1 the request, 2 the pending record of the first sampling plan, 3 its answer (fails).
     const store = fillingStore(3);
     const session = new StateSession(store as never, emptyState());
-    const reporter = new RecordingReporter();
+    const host = new RecordingHost();
     const resources = [requestResource('a'), samplingResource('a-1', 'a'), samplingResource('a-2', 'a'), samplingResource('a-3', 'a')];
-    const report = await applyCreates(createsOf(resources), { client: client(sim), session, store, reporter, concurrency: 1 });
+    const report = await applyCreates(createsOf(resources), { client: client(sim), session, store, host, concurrency: 1 });
 
     const packages = sim.platform.listSamplingPackages();
     expect(packages).toHaveLength(1);
@@ -98,5 +82,11 @@ describe('apply engine when state cannot be written', () => {
     expect(store.written.at(-1)!.resources['SamplingPlan/a-1']).toMatchObject({ status: 'pending' });
     // Bodies are kept after the run and never once a state write failed: the disk is for records.
     expect(store.bodies).toEqual([]);
+    // Events: begin, a start per create that was sent, a result per create, end with the report.
+    expect(host.codes()[0]).toBe('apply.begin');
+    expect(host.codes().at(-1)).toBe('apply.end');
+    expect(host.of('apply.create.start').map((e) => e.data.address)).toEqual(['AnnotationRequest/a', 'SamplingPlan/a-1']);
+    expect(host.of('apply.create.result')).toHaveLength(4);
+    expect(host.of('apply.end')[0]!.data.report.summary).toEqual({ created: 1, adopted: 0, failed: 1, skipped: 2 });
   });
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RosettaClient } from '../../src/api/client.js';
 import { applyCreates } from '../../src/apply/engine.js';
-import { SilentReporter } from '../../src/apply/reporters/plain.js';
+import { quietHost } from '../../src/host/events.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Create } from '../../src/plan/types.js';
 import { StateSession } from '../../src/state/session.js';
@@ -66,7 +66,7 @@ async function converges(makeStore: () => StateStore, numRuns: number): Promise<
             }
             const creates = current.changes.filter((c): c is Create => c.action === 'create');
             if (creates.length === 0 && current.summary.pending === 0) break;
-            await applyCreates(creates, { client, session, store, reporter: new SilentReporter(), concurrency: s.concurrency });
+            await applyCreates(creates, { client, session, store, host: quietHost, concurrency: s.concurrency });
           }
           const final = plan(resources, await store.read());
           expect(final.summary).toEqual({ create: 0, noop: resources.length, conflict: 0, pending: 0, orphan: 0, drift: 0 });

@@ -47,6 +47,25 @@ function contract(make: () => StateStore): void {
     await lock.release();
   });
 
+  it('writes nothing and keeps the serial on a no-op', async () => {
+    const store = open();
+    const lock = await store.lock({ command: 'test' });
+    const session = new StateSession(store, await store.read());
+    await session.put('AnnotationRequest/a', record('a'));
+    await session.markPlanApplied('plan-1');
+    const before = await store.read();
+    expect(before.serial).toBe(2);
+    // The same record again (a copy, not the same object), a remove of an absent address, a plan already marked.
+    await session.put('AnnotationRequest/a', structuredClone(record('a')));
+    await session.remove('AnnotationRequest/never-there');
+    await session.markPlanApplied('plan-1');
+    expect(await store.read()).toEqual(before);
+    // A real change still bumps it by one.
+    await session.put('AnnotationRequest/a', { ...record('a'), requestId: 'changed' });
+    expect((await store.read()).serial).toBe(3);
+    await lock.release();
+  });
+
   it('replaces everything in one step (state migrate)', async () => {
     const store = open();
     const lock = await store.lock({ command: 'test' });

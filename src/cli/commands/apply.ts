@@ -1,27 +1,18 @@
 import { RosettaClient } from '../../api/client.js';
 import { resolveCredentials, resolveEndpoint } from '../../api/config.js';
-import { applyCreates } from '../../apply/engine.js';
-import { ListrReporter } from '../../apply/reporters/listr.js';
-import { PlainReporter, SilentReporter } from '../../apply/reporters/plain.js';
-import { describeResult } from '../../apply/reporters/describe.js';
-import type { ApplyReport, Reporter } from '../../apply/types.js';
-import { RosettaError, isRosettaError } from '../../errors.js';
-import { errorText } from '../error-output.js';
-import { loadPlan } from '../../plan/plan-file.js';
-import { renderPlanText } from '../../plan/render-text.js';
-import type { Create, Plan } from '../../plan/types.js';
-import { StateSession } from '../../state/session.js';
+import { applyAction } from '../../actions/apply.js';
+import type { WaitResult } from '../../actions/status.js';
+import type { ApplyReport } from '../../apply/types.js';
+import { RosettaError } from '../../errors.js';
 import type { StateStore } from '../../state/store.js';
-import type { State } from '../../state/types.js';
-import { pluralise } from '../../text.js';
-import type { HeldLock } from '../../state/lock.js';
-import { printable } from '../../text.js';
-import { planAgainst } from '../../actions/plan.js';
-import { appendStepSummary, checkTargets, loadResources, lockState, openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { pluralise, printable } from '../../text.js';
+import { appendStepSummary, loadResources, openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { errorText } from '../error-output.js';
+import { cliHost } from '../hosts/cli-host.js';
+import { describeResult } from '../hosts/describe.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { renderApplyJson, renderApplyMarkdown } from './apply-output.js';
-import type { WaitResult } from '../../actions/status.js';
 import { collectStatus, printStatus, statusOk } from './status.js';
 
 export interface ApplyOptions extends ManifestOptions, StateOptions {
@@ -52,6 +43,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   }
   const requestMs = parseDuration('--request-timeout', options.requestTimeout);
   const waitMs = parseDuration('--timeout', options.timeout);
+  const lockTimeoutMs = parseDuration('--lock-timeout', options.lockTimeout);
   if (requestMs <= 0) throw new RosettaError('ROS_USAGE', '--request-timeout: must be more than 0');
   const endpoint = resolveEndpoint(options, io.env);
   const credentials = resolveCredentials(io.env);
@@ -62,63 +54,47 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   const resources = options.plan ? undefined : await loadResources(paths, options, io);
   const store = openStateStore(options, io);
   const client = new RosettaClient({ endpoint, credentials, timeouts: { requestMs }, env: io.env });
-  let lock: HeldLock;
-  try {
-    lock = await lockState(store, ['rosetta', 'apply', ...paths].join(' '), options, io);
-  } catch (error) {
-    await client.close();
-    await store.close();
-    throw error;
-  }
   const shutdown = new Shutdown(io);
   try {
-    const state = await store.read();
-    const { plan, planId } = options.plan ? await savedPlanFor(options.plan, state, endpoint) : { plan: await planAgainst(resources!, state, store, checkTargets(options.target, resources!, state)), planId: undefined };
-    if (!json) io.stdout(renderPlanText(plan));
-
-    if (plan.summary.conflict > 0) {
-      throw new RosettaError('ROS_PLAN_CONFLICT', `${pluralise(plan.summary.conflict, 'conflict')}: nothing was applied`, { hint: 'the API cannot update an applied resource; see the plan above for how to proceed' });
-    }
-    const creates = plan.changes.filter((c): c is Create => c.action === 'create');
-    if (creates.length > 0 && !options.autoApprove && !options.plan) await confirm(io, creates.length);
-
-    const session = new StateSession(store, state);
-    const reporter = chooseReporter(options.format, io);
-    const report = creates.length > 0
-      ? await applyCreates(creates, { client, session, store, reporter, concurrency, strictAdopt: options.strictAdopt ?? false, stop: shutdown.stop, cancel: shutdown.cancel })
-      : emptyReport();
-    if (planId && session.failed === undefined) await session.markPlanApplied(planId).catch(() => undefined);
-
-    // After a failed state write the in-memory state holds changes that never reached the disk.
-    const stillPending = session.failed !== undefined ? 0 : Object.values(session.current.resources).filter((r) => r.status === 'pending').length;
-    const failure = session.failed === undefined ? undefined : asRosettaError(session.failed);
-    const applyFailed = failure !== undefined || report.summary.failed > 0 || report.summary.skipped > 0 || report.interrupted || stillPending > 0;
-    if (!json) printSummary(io, report, stillPending, store);
+    const result = await applyAction({
+      source: options.plan ? { planFile: options.plan, endpoint } : { resources: resources!, targets: options.target },
+      store,
+      client,
+      host: cliHost(io, options.format),
+      lock: { command: ['rosetta', 'apply', ...paths].join(' '), timeoutMs: lockTimeoutMs, env: io.env },
+      concurrency,
+      strictAdopt: options.strictAdopt ?? false,
+      // A saved plan was reviewed when it was made.
+      autoApprove: (options.autoApprove ?? false) || options.plan !== undefined,
+      stop: shutdown.stop,
+      cancel: shutdown.cancel,
+    });
+    if (result.declined) throw new RosettaError('ROS_ABORTED', 'apply cancelled; nothing was sent');
+    const { report, stateFailure } = result;
+    if (!json) printSummary(io, report, result.pending, store);
     printUnrecorded(io, report);
     await appendStepSummary(io, renderApplyMarkdown(report)).catch(() => undefined);
     // --wait: the platform processes requests after the create; wait for them as status --wait does.
+    // The action has released the lock (waiting only reads), and Ctrl-C now means "stop waiting"
+    // (the wait's own handler), not "stop creating".
     let waited: WaitResult | undefined;
-    if (options.wait && !applyFailed) {
-      // Waiting only reads: the lock is released first, so other runs are not held up for it, and
-      // Ctrl-C now means "stop waiting" (the wait's own handler), not "stop creating".
-      await lock.release();
+    if (options.wait && result.ok) {
       shutdown.dispose();
       if (!json) io.stdout('\nWaiting for the platform to process the annotation requests…\n');
-      const statusOptions = { only: new Set(plan.changes.map((c) => c.address)), wait: true, timeoutMs: waitMs, format: json ? ('json' as const) : ('text' as const) };
-      waited = await collectStatus(session.current, client, statusOptions, io);
+      const statusOptions = { only: new Set(result.plan.changes.map((c) => c.address)), wait: true, timeoutMs: waitMs, format: json ? ('json' as const) : ('text' as const) };
+      waited = await collectStatus(result.state, client, statusOptions, io);
       if (!json) printStatus(waited, statusOptions, io);
     }
     // One JSON object, whatever happened.
-    if (json) io.stdout(renderApplyJson(report, failure, waited ? { status: { resources: waited.report.resources, summary: waited.report.summary, wait: waited.outcome } } : {}));
-    if (failure) {
-      io.stderr(errorText(failure));
+    if (json) io.stdout(renderApplyJson(report, stateFailure, waited ? { status: { resources: waited.report.resources, summary: waited.report.summary, wait: waited.outcome } } : {}));
+    if (stateFailure) {
+      io.stderr(errorText(stateFailure));
       throw new ExitCode(1);
     }
-    if (applyFailed || (waited && !statusOk(waited))) throw new ExitCode(1);
+    if (!result.ok || (waited && !statusOk(waited))) throw new ExitCode(1);
   } finally {
     shutdown.dispose();
     await client.close();
-    await lock.release().catch(() => undefined);
     await store.close();
   }
 }
@@ -169,10 +145,6 @@ class Shutdown {
   }
 }
 
-function asRosettaError(error: unknown): RosettaError {
-  return isRosettaError(error) ? error : new RosettaError('ROS_STATE_IO', `the state could not be written: ${(error as Error)?.message ?? String(error)}`);
-}
-
 /** Creates the API confirmed that state could not hold: their ids go to stderr, whatever the format. */
 function printUnrecorded(io: Io, report: ApplyReport): void {
   const lost = report.results.filter((r) => r.unrecorded);
@@ -189,41 +161,6 @@ function printUnrecorded(io: Io, report: ApplyReport): void {
   }
 }
 
-async function savedPlanFor(path: string, state: State, endpoint: string): Promise<{ plan: Plan; planId: string }> {
-  const saved = await loadPlan(path);
-  if (state.appliedPlans.includes(saved.planId)) {
-    throw new RosettaError('ROS_PLAN_STALE', `the plan ${path} was applied already`, { hint: 'make a new one with rosetta plan --out FILE' });
-  }
-  const remake = { hint: 'make a new plan with rosetta plan --out FILE and review it again' };
-  if (saved.plan.state.lineage !== null && saved.plan.state.lineage !== state.lineage) {
-    throw new RosettaError('ROS_PLAN_STALE', `the plan ${path} was made against another state (lineage ${saved.plan.state.lineage}; this state's is ${state.lineage ?? 'not set yet'})`, remake);
-  }
-  if (saved.plan.state.serial !== state.serial || (saved.plan.state.lineage === null && state.lineage !== null)) {
-    throw new RosettaError('ROS_PLAN_STALE', `the state changed since the plan ${path} was made (serial ${saved.plan.state.serial} → ${state.serial})`, remake);
-  }
-  if (saved.endpoint !== endpoint) {
-    throw new RosettaError('ROS_PLAN_STALE', `the plan ${path} was made for ${saved.endpoint}, not ${endpoint}`);
-  }
-  return { plan: saved.plan, planId: saved.planId };
-}
-
-async function confirm(io: Io, count: number): Promise<void> {
-  if (!io.interactive) {
-    const why = io.terminal ? 'CI is set, so rosetta does not ask' : 'there is no terminal to ask';
-    throw new RosettaError('ROS_NOT_INTERACTIVE', `apply needs confirmation, and ${why}`, {
-      hint: 'review the plan and pass --auto-approve, or apply a saved plan with --plan FILE',
-    });
-  }
-  const { confirm: ask } = await import('@inquirer/prompts');
-  const yes = await ask({ message: `Send ${pluralise(count, 'create')} to Rosetta? Creates cannot be undone.`, default: false }).catch(() => false);
-  if (!yes) throw new RosettaError('ROS_ABORTED', 'apply cancelled; nothing was sent');
-}
-
-function chooseReporter(format: 'text' | 'json', io: Io): Reporter {
-  if (format === 'json') return new SilentReporter();
-  return io.interactive ? new ListrReporter() : new PlainReporter(io.stdout);
-}
-
 function printSummary(io: Io, report: ApplyReport, pending: number, store: StateStore): void {
   const s = report.summary;
   const problems = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
@@ -237,8 +174,4 @@ function printSummary(io: Io, report: ApplyReport, pending: number, store: State
   io.stdout(`\nApply: ${s.created} created, ${s.adopted} adopted, ${s.failed} failed, ${s.skipped} skipped. State: ${store.location}\n`);
   if (report.interrupted) io.stdout('Stopped before every create had started; run apply again to continue.\n');
   if (pending > 0) io.stdout(`${pluralise(pending, 'sampling plan')} pending with an unknown outcome: see rosetta plan, then rosetta state resolve.\n`);
-}
-
-function emptyReport(): ApplyReport {
-  return { results: [], summary: { created: 0, adopted: 0, failed: 0, skipped: 0 }, interrupted: false };
 }

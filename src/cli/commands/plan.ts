@@ -1,13 +1,11 @@
-import { refreshState } from '../../actions/refresh.js';
 import { resolveEndpoint } from '../../api/config.js';
 import type { Plan } from '../../plan/types.js';
 import { RosettaError, isRosettaError } from '../../errors.js';
-import { savePlan } from '../../plan/plan-file.js';
 import { renderPlanJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
-import { manifestsDigest, planAgainst } from '../../actions/plan.js';
-import { apiClient, appendStepSummary, checkTargets, loadResources, withStore, type StateOptions } from '../context.js';
+import { planAction } from '../../actions/plan.js';
+import { apiClient, appendStepSummary, loadResources, withStore, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { VERSION } from '../version.js';
@@ -23,18 +21,15 @@ export interface PlanOptions extends ManifestOptions, StateOptions {
 }
 
 export async function planCommand(paths: string[], options: PlanOptions, io: Io): Promise<void> {
-  // Checked first: a plan that cannot be saved should not be printed as if it were.
-  if (options.out) endpointForSavedPlan(options, io);
+  // Checked first: a plan that cannot be saved should not be printed as if it were. The endpoint is
+  // always recorded in a saved plan, so it is never applied to another platform by accident.
+  const save = options.out ? { path: options.out, endpoint: endpointForSavedPlan(options, io), rosettaVersion: VERSION } : undefined;
   // Only --refresh reads the API (and so needs the endpoint and keys); a plain plan never does.
   const client = options.refresh ? apiClient(options, io) : undefined;
   const resources = await loadResources(paths, options, io);
   let plan: Plan;
   try {
-    plan = await withStore(options, io, async (store) => {
-      const state = await store.read();
-      const refreshed = client ? await refreshState(state, client, store) : undefined;
-      return planAgainst(resources, state, store, checkTargets(options.target, resources, state), refreshed);
-    });
+    plan = await withStore(options, io, (store) => planAction({ resources, targets: options.target, store, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
   } finally {
     await client?.close();
   }
@@ -42,13 +37,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   const render = { text: renderPlanText, json: renderPlanJson, markdown: renderPlanMarkdown }[options.format];
   io.stdout(render(plan));
   await appendStepSummary(io, renderPlanMarkdown(plan));
-
-  if (options.out) {
-    // The endpoint is always recorded, so a plan is never applied to another platform by accident.
-    const endpoint = endpointForSavedPlan(options, io);
-    await savePlan(options.out, plan, { rosettaVersion: VERSION, endpoint, manifestsDigest: manifestsDigest(resources) });
-    if (options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
-  }
+  if (options.out && options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
 
   if (plan.summary.conflict > 0) throw new ExitCode(1);
   if (options.detailedExitcode && plan.summary.create > 0) throw new ExitCode(2);

@@ -1,9 +1,10 @@
 /** rosetta status [PATH...] [--wait]: what the platform did with each applied resource. */
+import { checkTargets } from '../../actions/plan.js';
 import { healthy, readStatus, waitForStatus, type WaitResult } from '../../actions/status.js';
 import type { RosettaClient } from '../../api/client.js';
 import type { Resource } from '../../manifest/types.js';
 import type { State } from '../../state/types.js';
-import { apiClient, appendStepSummary, checkTargets, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
+import { apiClient, appendStepSummary, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { renderStatusJson, renderStatusMarkdown, renderStatusText, statusLine, summaryText } from './status-output.js';

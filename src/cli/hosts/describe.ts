@@ -1,6 +1,6 @@
-/** One line per result, shared by the reporters and the final summary. */
+/** One line per result, shared by the progress displays and apply's final summary. */
+import type { ResourceResult } from '../../apply/types.js';
 import { printable } from '../../text.js';
-import type { ResourceResult } from '../types.js';
 
 export function describeResult(r: ResourceResult): string {
   const ids = [

@@ -1,0 +1,92 @@
+/**
+ * AnnotationRequest: created with an id we choose (annotationRequestId), so a create whose outcome
+ * is unknown is safe to send again: 53004 (the id exists) and 53005 (the name exists) mean it was
+ * applied, and the request is read back and compared before it is adopted.
+ */
+import { adoptionMismatches } from './adoption.js';
+import type { ResourceResult } from '../apply/types.js';
+import { describeReadFailure } from '../api/reads.js';
+import { answerFields } from './answer.js';
+import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
+
+export interface RequestStatus {
+  kind: 'AnnotationRequest';
+  name: string;
+  address: string;
+  annotationRequestId: string;
+  status: 'PROCESSING' | 'FINISHED' | 'FAILED' | 'ID_NOT_EXISTS' | 'UNKNOWN';
+  successTasks?: number;
+  errorScenes?: number;
+  /** Scene id → reason, the first `maxErrors` of them (errorScenes is the exact count). */
+  errors?: Record<string, string>;
+  /** Why the status is UNKNOWN (the read failed). */
+  message?: string;
+}
+
+type AnnotationCreate = CreateOf<'AnnotationRequest'>;
+
+async function create(create: AnnotationCreate, context: CreateContext): Promise<ResourceResult> {
+  const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
+  const answer = await context.client.createAnnotationRequest(create.body, context.call);
+  if (answer.outcome !== 'adopted') context.answered(); // an adoption reads the request back first
+  if (answer.outcome !== 'ok' && answer.outcome !== 'adopted') {
+    const maybe = answer.outcome === 'ambiguous' ? ' (it may exist; the next apply confirms it by id: 53004 adopts it)' : '';
+    return { ...base, ...answerFields(answer), outcome: 'failed', message: `${answer.message}${maybe}` };
+  }
+  const { warnings, absent } = answer.outcome === 'adopted' ? await verifyAdoption(create, context) : { warnings: [], absent: false };
+  context.answered();
+  if (warnings.length > 0 && context.strictAdopt) {
+    return { ...base, ...answerFields(answer), outcome: 'failed', message: `already exists but does not match (--strict-adopt): ${warnings.join('; ')}`, warnings };
+  }
+  for (const w of warnings) context.warn(w);
+  const outcome = answer.outcome === 'ok' ? 'created' : 'adopted';
+  const result: ResourceResult = { ...base, ...answerFields(answer), outcome, ...(warnings.length > 0 ? { warnings } : {}), ...(absent ? { absent: true } : {}) };
+  context.keepBody(create.digest, create.body);
+  return context.recordConfirmed(
+    {
+      kind: 'AnnotationRequest',
+      name: create.name,
+      status: 'applied',
+      outcome,
+      digest: create.digest,
+      annotationRequestId: create.body.annotationRequestId,
+      annotationRequestName: create.body.annotationRequestName,
+      ...(answer.code === undefined ? {} : { code: answer.code }),
+      ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
+      ...(absent ? { absent: true as const } : {}),
+      appliedAt: context.now().toISOString(),
+    },
+    result,
+  );
+}
+
+/** 53004/53005: read the request back; differences are warnings (or failures with --strict-adopt). */
+async function verifyAdoption(create: AnnotationCreate, context: CreateContext): Promise<{ warnings: string[]; absent: boolean }> {
+  const read = await context.client.getAnnotationRequest(create.body.annotationRequestId, context.call);
+  if (read.outcome !== 'ok' || !read.data) return { warnings: [`could not read the existing request back to compare it: ${read.message}`], absent: false };
+  return { warnings: adoptionMismatches(create.body, read.data), absent: read.data.status === 'ID_NOT_EXISTS' };
+}
+
+async function readStatus(address: string, record: RecordOf<'AnnotationRequest'>, options: StatusReadOptions): Promise<RequestStatus> {
+  const base = { kind: 'AnnotationRequest' as const, name: record.name, address, annotationRequestId: record.annotationRequestId };
+  const read = await options.client.getAnnotationRequest(record.annotationRequestId, options.call);
+  if (read.outcome !== 'ok' || !read.data) return { ...base, status: 'UNKNOWN', message: describeReadFailure(read) };
+  const { status, successTaskMap = {}, errorSceneIdMap = {} } = read.data;
+  if (status === 'ID_NOT_EXISTS') return { ...base, status };
+  const errorIds = Object.keys(errorSceneIdMap);
+  const errors = Object.fromEntries(errorIds.slice(0, options.maxErrors).map((id) => [id, errorSceneIdMap[id]!]));
+  return { ...base, status, successTasks: Object.keys(successTaskMap).length, errorScenes: errorIds.length, ...(errorIds.length > 0 ? { errors } : {}) };
+}
+
+export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus> = {
+  kind: 'AnnotationRequest',
+  noun: 'annotation request',
+  retrySafe: true,
+  createHeadline: (c) =>
+    c.reason === 'gone'
+      ? `will be created again: the platform no longer has it (retry-safe: the id ${c.body.annotationRequestId} is ours)`
+      : `will be created (retry-safe: the id ${c.body.annotationRequestId} is ours)`,
+  create,
+  readStatus,
+  idLabel: (record) => `annotationRequestId=${record.annotationRequestId}`,
+};
