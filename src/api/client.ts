@@ -44,6 +44,7 @@ export interface ClientOptions {
   /** Defaults to a keep-alive Agent (or EnvHttpProxyAgent when a proxy is set) owned by the client. */
   dispatcher?: Dispatcher;
   timeouts?: Partial<Timeouts>;
+  /** The biggest answer read (undici's maxResponseSize on the client's own dispatcher; a given dispatcher sets its own). @default 256 MiB */
   maxResponseBytes?: number;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
@@ -111,7 +112,7 @@ export class RosettaClient {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts, options.env);
+    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.env);
   }
 
   /** POST /annotation-request. Safe to retry: the id is the client's. */
@@ -160,13 +161,13 @@ export class RosettaClient {
     for (let n = 1; ; n++) {
       last = await attempt({
         dispatcher: this.dispatcher,
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         method,
         url: `${this.options.endpoint}${path}`,
         // Signed afresh for every attempt: the timestamp must be current.
         headers: signedHeaders(this.options.credentials, this.clock.now()),
         ...(body === undefined ? {} : { body }),
         idempotent,
-        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         timeouts: this.timeouts,
         nowMs: this.clock.now(),
         signal,

@@ -4,7 +4,6 @@
  */
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { RosettaError } from '../errors.js';
-import { readCapped } from '../streams.js';
 import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
 import { parseRetryAfter } from './retry.js';
 
@@ -30,8 +29,12 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
 /** One keep-alive dispatcher for the run; proxies from HTTPS_PROXY/HTTP_PROXY/NO_PROXY when set. */
-export function createDispatcher(timeouts: Timeouts, env: NodeJS.ProcessEnv = process.env): Dispatcher {
-  const options = { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs, keepAliveTimeout: 4_000 };
+/**
+ * The client's keep-alive dispatcher. `maxResponseBytes` is undici's maxResponseSize: an answer
+ * bigger than that (a lying or broken server) is cut off by undici itself, before it is buffered.
+ */
+export function createDispatcher(timeouts: Timeouts, maxResponseBytes: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const options = { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs, keepAliveTimeout: 4_000, maxResponseSize: maxResponseBytes };
   const proxies = PROXY_VARIABLES.filter((name) => env[name]);
   for (const name of proxies) {
     // undici throws a bare TypeError for a bad proxy URL; say which variable is wrong instead.
@@ -62,6 +65,7 @@ export interface AttemptOptions {
   body?: string;
   /** False for creates that must never be repeated by accident (sampling). */
   idempotent: boolean;
+  /** The dispatcher's maxResponseSize (undici enforces it; its error does not say the limit). */
   maxResponseBytes: number;
   timeouts: Timeouts;
   nowMs: number;
@@ -87,14 +91,16 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
     });
     status = response.statusCode;
     headers = response.headers;
-    const bytes = await readCapped(response.body, options.maxResponseBytes);
-    if (bytes === undefined) throw new ResponseTooLarge(options.maxResponseBytes);
-    text = bytes.toString('utf8');
+    text = await response.body.text();
   } catch (error) {
     if (deadline.aborted && !options.signal?.aborted) {
       return classifyNetworkError(new RequestDeadline(options.timeouts.requestMs), options.idempotent);
     }
     if (options.signal?.aborted) return classifyNetworkError(new RequestCancelled(), options.idempotent);
+    if (errorCodeOf(error) === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+      // The create may have been made: only its answer was too big to read.
+      return { outcome: options.idempotent ? 'failed' : 'ambiguous', message: `the server answered with a response body larger than ${options.maxResponseBytes} bytes` };
+    }
     return classifyNetworkError(error, options.idempotent);
   }
   return classifyResponse(status, headers, text, options.idempotent, options.nowMs);
@@ -114,12 +120,6 @@ class RequestCancelled extends Error {
   }
 }
 
-class ResponseTooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`response body larger than ${limit} bytes`);
-  }
-}
-
 /** Errors that happen before the request can have reached the server, and may pass if tried again. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -136,9 +136,6 @@ function errorCodeOf(error: unknown): string | undefined {
 }
 
 export function classifyNetworkError(error: unknown, idempotent: boolean): AttemptResult {
-  if (error instanceof ResponseTooLarge) {
-    return { outcome: idempotent ? 'failed' : 'ambiguous', message: `the server answered with a ${error.message}` };
-  }
   const code = errorCodeOf(error) ?? 'unknown';
   const detail = `${(error as Error)?.message ?? String(error)} (${code})`;
   if (NOT_SENT.has(code)) return { outcome: 'transient', message: `could not connect: ${detail}` };

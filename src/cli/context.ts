@@ -1,5 +1,6 @@
 /** Pieces the commands share: the state store, manifests, targets, the lock, job summaries, durations. */
 import { appendFile } from 'node:fs/promises';
+import ms, { type StringValue } from 'ms';
 import { RosettaClient, type ClientOptions } from '../api/client.js';
 import { resolveCredentials, resolveEndpoint, type EndpointOptions } from '../api/config.js';
 import { RosettaError } from '../errors.js';
@@ -60,10 +61,15 @@ export async function appendStepSummary(io: Io, markdown: string): Promise<void>
   if (file) await appendFile(file, `${markdown}\n`);
 }
 
-/** "30s", "5m", "1h", "250ms", "0" → milliseconds. */
+/**
+ * "30s", "5m", "1h", "250ms", "1.5h" → milliseconds, by the `ms` package. A bare number is seconds
+ * (the contract's `--timeout 30`), not `ms`'s milliseconds.
+ */
 export function parseDuration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new RosettaError('ROS_USAGE', `${flag}: expected a duration like 30s or 5m, found ${JSON.stringify(text)}`);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(match[1]) * factor);
+  const trimmed = text.trim();
+  const value = /^\d+(?:\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : trimmed === '' ? undefined : ms(trimmed as StringValue);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RosettaError('ROS_USAGE', `${flag}: expected a duration like 30s or 5m, found ${JSON.stringify(text)}`);
+  }
+  return Math.round(value);
 }

@@ -5,6 +5,7 @@
  * paths lead to it, a size cap checked on the opened file and while reading,
  * UTF-8 text only, byte-order mark removed.
  */
+import bytes from 'bytes';
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
@@ -155,11 +156,13 @@ export function displayPath(absolute: string, cwd: string): string {
 
 /** "256MB", "64 MiB", "1g", "1048576" → bytes. */
 export function parseByteSize(text: string): number | undefined {
+  // `bytes` reads "256MB" and "1gb" as binary units, as rosetta always has; "MiB", "M" and "k" are
+  // spelled out for it first, so every size written for earlier versions means the same.
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(text);
   if (!match) return undefined;
   const unit = (match[2] ?? 'b').toLowerCase()[0] as 'b' | 'k' | 'm' | 'g';
-  const factor = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit];
-  return Math.floor(Number(match[1]) * factor);
+  const parsed = bytes.parse(`${match[1]}${{ b: 'b', k: 'kb', m: 'mb', g: 'gb' }[unit]}`);
+  return parsed === null ? undefined : Math.floor(parsed);
 }
 
 function formatBytes(n: number): string {
