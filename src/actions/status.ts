@@ -7,6 +7,7 @@
 import pLimit from 'p-limit';
 import { systemClock, type CallOptions } from '../api/client.js';
 import { readResourceStatus, type PackageStatus, type RequestStatus, type ResourceStatus } from '../kinds/index.js';
+import type { IoHost } from '../host/events.js';
 import type { State } from '../state/types.js';
 import type { ReadClient } from '../api/reads.js';
 
@@ -67,7 +68,8 @@ export interface WaitOptions {
   /** Stops waiting (Ctrl-C); the last report is returned. */
   signal?: AbortSignal;
   /** Called with each resource whose status changed since the previous poll (and all, the first time). */
-  onChange?: (changed: ResourceStatus[], report: StatusReport) => void;
+  /** Told of every change (`status.changed`). */
+  host?: Pick<IoHost, 'notify'>;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -84,7 +86,7 @@ export async function waitForStatus(read: () => Promise<StatusReport>, options: 
   for (;;) {
     const report = await read();
     const changed = report.resources.filter((r) => previous.get(r.address) !== statusKey(r));
-    if (changed.length > 0) options.onChange?.(changed, report);
+    if (changed.length > 0) options.host?.notify({ code: 'status.changed', level: 'info', data: { changed } });
     previous = new Map(report.resources.map((r) => [r.address, statusKey(r)]));
     if (settled(report)) return { report, outcome: 'settled' };
     if (options.signal?.aborted) return { report, outcome: 'stopped' };

@@ -8,6 +8,7 @@
  * Codes are part of the library's interface: add new ones, never rename one.
  */
 import type { ApplyEvent } from '../apply/types.js';
+import type { ResourceStatus } from '../kinds/index.js';
 import type { Plan } from '../plan/types.js';
 
 export type { ApplyEvent };
@@ -19,7 +20,9 @@ export type ActionEvent =
   /** Taking the lock found something to say (a stale lock was taken over, a lock is held). */
   | { code: 'state.lock.warning'; level: 'warn'; data: { message: string } }
   /** A sampling package id recorded by `state resolve` could not be checked (no API configured). */
-  | { code: 'state.resolve.unchecked'; level: 'warn'; data: { samplingPackageId: number } };
+  | { code: 'state.resolve.unchecked'; level: 'warn'; data: { samplingPackageId: number } }
+  /** While waiting (status --wait, apply --wait): resources whose status changed since the last read. */
+  | { code: 'status.changed'; level: 'info'; data: { changed: ResourceStatus[] } };
 
 export type RosettaEvent = ApplyEvent | ActionEvent;
 export type EventCode = RosettaEvent['code'];

@@ -151,6 +151,7 @@ function logHost(log: Logger, revision: string, dryRun: boolean): IoHost {
         case 'apply.create.start':
         case 'apply.end':
         case 'state.resolve.unchecked':
+        case 'status.changed':
           return;
         default:
           return assertNever(event);

@@ -5,9 +5,10 @@ import type { RosettaClient } from '../../api/client.js';
 import type { Resource } from '../../manifest/types.js';
 import type { State } from '../../state/types.js';
 import { apiClient, appendStepSummary, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
+import { cliHost } from '../hosts/cli-host.js';
 import { ExitCode, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
-import { renderStatusJson, renderStatusMarkdown, renderStatusText, statusLine, summaryText } from './status-output.js';
+import { renderStatusJson, renderStatusMarkdown, renderStatusText, summaryText } from './status-output.js';
 
 export interface StatusCommandOptions extends ManifestOptions, StateOptions {
   format: 'text' | 'json' | 'markdown';
@@ -78,10 +79,8 @@ export async function collectStatus(state: State, client: RosettaClient, options
       result = await waitForStatus(read, {
         timeoutMs: options.timeoutMs,
         signal: stop.signal,
-        // A line per change, in a terminal and in CI logs alike.
-        onChange: (changed) => {
-          if (options.format === 'text') for (const r of changed) io.stdout(`${statusLine(r)}\n`);
-        },
+        // A line per change, in a terminal and in CI logs alike (cliHost prints them in text format).
+        host: cliHost(io, options.format),
       });
     } finally {
       process.off('SIGINT', onSignal);

@@ -5,6 +5,7 @@ import { RosettaError } from '../../errors.js';
 import type { ConfirmRequest, IoHost, RosettaEvent } from '../../host/events.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { pluralise, printable } from '../../text.js';
+import { statusLine } from '../commands/status-output.js';
 import type { Io } from '../io.js';
 import { ListrProgress } from './listr-progress.js';
 import { plainProgress } from './plain-progress.js';
@@ -27,6 +28,9 @@ export function cliHost(io: Io, format: 'text' | 'json' | 'markdown' = 'text'): 
           return io.stderr(`warning: ${printable(event.data.message)}\n`);
         case 'state.resolve.unchecked':
           return io.stderr(`warning: sampling package ${event.data.samplingPackageId} was not checked on the platform (set ROSETTA_ENDPOINT and the keys to check it)\n`);
+        case 'status.changed':
+          if (text) for (const r of event.data.changed) io.stdout(`${statusLine(r)}\n`);
+          return;
         case 'apply.begin':
         case 'apply.create.start':
         case 'apply.create.retry':
