@@ -30,3 +30,25 @@ export function generateHugeRequest(dir, scenes) {
   for (let s = 0; s < scenes; s++) parts.push(`    ${hex(s, 8)}-0000-4000-8000-${hex(s * 7919, 12)}: gs://bench-bucket/huge/${s}.yaml\n`);
   writeFileSync(join(dir, 'huge.yaml'), parts.join(''));
 }
+
+/** A file state holding `records` applied annotation requests (none of them in the bench's manifests). */
+export function generateState(path, records) {
+  const resources = {};
+  for (let i = 0; i < records; i++) {
+    const n = String(i).padStart(8, '0');
+    resources[`AnnotationRequest/old-${n}`] = {
+      kind: 'AnnotationRequest',
+      name: `old-${n}`,
+      status: 'applied',
+      outcome: 'created',
+      digest: `sha256:${'0'.repeat(56)}${n}`,
+      annotationRequestId: `5c1f7d2e-8a4b-4c3d-9e6f-0000${n}`,
+      annotationRequestName: `Old request ${n}`,
+      code: 2000,
+      requestId: 'f'.repeat(32),
+      appliedAt: '2026-11-24T10:00:00.000Z',
+    };
+  }
+  const state = { version: 1, lineage: 'bench-lineage', serial: records, appliedPlans: [], resources };
+  writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
+}

@@ -5,6 +5,10 @@
 //   node bench/task.mjs apply DIR STATE URL CONCURRENCY [WORKSPACE]   plan, then the apply engine (timed alone as engineMs);
 //                                                       STATE is a file or a postgres:// URL
 //   node bench/task.mjs vendor DIR URL   the vendor's sample client: one signed request at a time, a new connection each
+//   node bench/task.mjs raw DIR URL CONCURRENCY   the floor for apply: the same signed creates through one keep-alive
+//                                                   pool, CONCURRENCY at a time, nothing recorded
+//   node bench/task.mjs apply-run DIR STATE URL CONCURRENCY   the creates as one run costs them: engine (records,
+//                                                   bodies) and the end of the run (lock release: compaction)
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
@@ -21,6 +25,9 @@ import { RosettaClient } from '../dist/api/client.js';
 import { applyCreates } from '../dist/apply/engine.js';
 import { quietHost } from '../dist/host/events.js';
 import { SIMULATOR_CREDENTIALS } from '../dist/sim/server.js';
+import { signedHeaders } from '../dist/api/signing.js';
+import pLimit from 'p-limit';
+import { Agent, request } from 'undici';
 
 const [mode, dir, statePath, url, concurrency, workspace] = process.argv.slice(2);
 const validators = createRequire(import.meta.url)('../dist/manifest/generated/validators.cjs');
@@ -70,6 +77,46 @@ async function apply() {
   return { creates: creates.length, engineMs, summary: report.summary };
 }
 
+/** The same creates with nothing around them: signed, keep-alive, CONCURRENCY in flight, no state. */
+async function raw() {
+  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+  const agent = new Agent({ keepAliveTimeout: 4_000 });
+  const limit = pLimit(Number(concurrency));
+  const started = performance.now();
+  let ok = 0;
+  await Promise.all(
+    resources.map((r) =>
+      limit(async () => {
+        const path = r.kind === 'AnnotationRequest' ? '/annotation-request' : '/sampling/create';
+        const response = await request(`${url}${path}`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...signedHeaders(SIMULATOR_CREDENTIALS, Date.now()) }, body: JSON.stringify(r.body) });
+        const answer = await response.body.json();
+        if (answer.code === 2000) ok++;
+      }),
+    ),
+  );
+  const engineMs = performance.now() - started;
+  await agent.close();
+  return { creates: resources.length, ok, engineMs };
+}
+
+/** One apply run's creates: the engine, then the lock's release (where the file store compacts). */
+async function applyRun() {
+  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+  const store = openStore({ state: statePath, cwd: process.cwd() });
+  const lock = await store.lock({ command: 'bench apply' });
+  const state = await store.read();
+  const planned = await planAgainst(resources, state, store, []);
+  const creates = planned.changes.filter((c) => c.action === 'create');
+  const client = new RosettaClient({ endpoint: url, credentials: SIMULATOR_CREDENTIALS });
+  const started = performance.now();
+  const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, host: quietHost, concurrency: Number(concurrency) });
+  await lock.release();
+  const runMs = performance.now() - started;
+  await client.close();
+  await store.close();
+  return { creates: creates.length, records: Object.keys(state.resources).length, runMs, summary: report.summary };
+}
+
 /** Like the vendor's curl sample: sequential, a fresh connection and signature per request. */
 async function vendor() {
   const { resources } = await loadManifests([dir], { cwd: process.cwd() });
@@ -94,6 +141,6 @@ async function vendor() {
 }
 
 const started = performance.now();
-const extra = await { floor, validate, plan, apply, vendor }[mode]();
+const extra = await { floor, validate, plan, apply, vendor, raw, 'apply-run': applyRun }[mode]();
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }));

@@ -12,7 +12,10 @@ describe('bench/run.mjs --smoke', () => {
     expect(rows.map((r) => r.suite)).toEqual([
       'plan vs floor',
       'huge request',
-      'apply vs ideal',
+      'apply vs raw signed pool (16)',
+      'apply vs raw signed pool (64)',
+      'creates into 200 records',
+      'creates into 1,000 records',
       'no-op plan at scale',
       'apply vs vendor sample client',
       'faults (10% 5000)',

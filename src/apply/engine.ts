@@ -5,7 +5,6 @@
  * How each kind is created and recorded is its module's protocol (src/kinds/):
  * for sampling plans, at most once (pending record → send → record the answer).
  */
-import pLimit from 'p-limit';
 import type { CallOptions } from '../api/client.js';
 import { sendCreate } from '../kinds/index.js';
 import type { CreateContext } from '../kinds/types.js';
@@ -19,7 +18,7 @@ export interface ApplyDeps {
   client: ApplyClient;
   session: StateSession;
   /** Where bodies are kept for later diffs. */
-  store: Pick<StateStore, 'putBody'>;
+  store: Pick<StateStore, 'putBodies'>;
   /** Progress: `apply.*` events (an IoHost). */
   host: ApplyEventSink;
   /** @default 10 */
@@ -35,9 +34,6 @@ export interface ApplyDeps {
   cancel?: AbortSignal;
   now?: () => Date;
 }
-
-/** Body files written at once at the end of a run. */
-const BODY_WRITERS = 8;
 
 /** Thrown when an answer the API confirmed cannot be recorded; carries the answer's result. */
 class Unrecorded extends Error {
@@ -131,13 +127,11 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
    * space (or the time) that records need. Failing to keep one is a warning, never a failure.
    */
   const keepBodies = async (): Promise<void> => {
-    if (deps.session.failed !== undefined) return;
-    const limit = pLimit(BODY_WRITERS);
-    await Promise.all(
-      [...bodies].map(([digest, { address, body }]) =>
-        limit(() => deps.store.putBody(digest, body).catch((error: Error) => warn(address, `could not keep the body for later diffs: ${error.message}`))),
-      ),
-    );
+    if (deps.session.failed !== undefined || bodies.size === 0) return;
+    const all = new Map([...bodies].map(([digest, { body }]) => [digest, body]));
+    await deps.store.putBodies(all).catch((error: Error) => {
+      for (const { address } of bodies.values()) warn(address, `could not keep the body for later diffs: ${error.message}`);
+    });
   };
 
   /** What a kind's create protocol may do (src/kinds/): send, record, warn, keep bodies. */

@@ -9,12 +9,13 @@
  * carry 70 MB.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RosettaError } from '../errors.js';
 import { formatProblem } from '../model/formats.js';
 import { printable } from '../text.js';
-import { realFs, writeFileDurably, type DurableFs } from './durable-write.js';
+import { fsyncDirectory, realFs, writeFileDurably, type DurableFs } from './durable-write.js';
+import { JournalWriter, journalLine, replayJournal } from './journal.js';
 import { acquireLock, forceUnlock, type HeldLock, type LockOptions } from './lock.js';
 import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from './types.js';
 
@@ -51,6 +52,8 @@ export interface StateLocker {
 export interface BodyStore {
   /** Stores a body under its digest (once). */
   putBody(digest: string, body: unknown): Promise<void>;
+  /** Stores many at once, in one step where the store can (one pack file; one statement): an apply's bodies. */
+  putBodies(bodies: ReadonlyMap<string, unknown>): Promise<void>;
   /** The body, or undefined when it was never kept: bodies only improve diffs. */
   getBody(digest: string): Promise<unknown>;
 }
@@ -63,67 +66,207 @@ export interface StateStore extends StateReader, StateWriter, StateLocker, BodyS
   close(): Promise<void>;
 }
 
+/** A kept body: a byte range of a pack, or (rosetta before packs) a file of its own. */
+type BodyLocation = { pack: string; at: number; length: number } | 'file';
+
+/** A state as state.json text, taken at one moment. */
+interface Snapshot {
+  text: string;
+  appliedPlans: string;
+}
+
+/** Below this size (snapshot + journal) a run always ends with one compacted state.json: cheap, and one file to keep. */
+const SMALL_STATE_BYTES = 4 * 1024 * 1024;
+
 export class FileStateStore implements StateStore {
   readonly location: string;
   private readonly lockPath: string;
   private readonly backupPath: string;
+  private readonly journalPath: string;
   private readonly bodiesDir: string;
   private backedUp = false;
   private directoryReady = false;
   private bodiesDirReady = false;
-  private readonly bodiesWritten = new Set<string>();
+  private bodies: Promise<Map<string, BodyLocation>> | undefined;
+  /** Open from the first journalled write of a run until the lock is released. */
+  private journal: JournalWriter | undefined;
+  /** Size of state.json as last read or written: the journal is compacted when it outgrows it. */
+  private snapshotBytes = 0;
+  /** Complete-line bytes of the journal as last read; undefined before a read. */
+  private journalValidBytes: number | undefined;
+  /** appliedPlans as last written, to journal the list only when it changes. */
+  private appliedPlansText: string | undefined;
+  /** The state after the last successful write (compacted at the end of the run). */
+  private latest: State | undefined;
+  /** A write failed this run: nothing more is compacted from memory (it may hold what never became durable). */
+  private writeFailed = false;
+  private compactionFailed = false;
 
   constructor(path: string, private readonly fs: DurableFs = realFs) {
     this.location = path;
     this.lockPath = `${path}.lock`;
     this.backupPath = `${path}.backup`;
+    this.journalPath = `${path}.journal`;
     this.bodiesDir = `${path}.bodies`;
   }
 
+  /** state.json, then the journal's commits since it was last compacted. */
   async read(): Promise<State> {
-    let text: string;
+    let text: string | undefined;
     try {
       text = await readFile(this.location, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-      throw stateIoError(error, this.location, 'read');
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw stateIoError(error, this.location, 'read');
     }
+    const journal = await readFile(this.journalPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw stateIoError(error, this.journalPath, 'read');
+    });
     const backupExists = await stat(this.backupPath).then((s) => s.isFile(), () => false);
-    return parseState(text, this.location, backupExists ? this.backupPath : undefined);
+    const backup = backupExists ? this.backupPath : undefined;
+    const state = text === undefined ? emptyState() : parseStateDocument(text, this.location, backup);
+    const { validBytes } = replayJournal(state, journal, this.journalPath);
+    checkStateFormat(state, journal === '' ? this.location : `${this.location} (with ${this.journalPath})`, backup);
+    this.snapshotBytes = text?.length ?? 0;
+    this.journalValidBytes = validBytes;
+    this.appliedPlansText = JSON.stringify(state.appliedPlans);
+    return state;
   }
 
   /**
-   * All or nothing: the new state is written in full and fsynced before it replaces the old one
-   * (see durable-write.ts). On failure the file on disk is the previous state, untouched.
+   * A commit (`delta` given): one line appended to the journal and fdatasync'd — the same cost
+   * with ten records or a hundred thousand. Without a delta, or when the journal has outgrown
+   * state.json, the whole state is written as state.json, all or nothing (durable-write.ts).
    */
-  async write(state: State, _delta?: StateDelta): Promise<void> {
-    await this.ensureDirectory();
-    // The backup is the state as this run found it (as terraform.tfstate.backup is), taken once,
-    // and written the same all-or-nothing way: a half backup would be worse than none.
-    if (!this.backedUp) {
-      const previous = await readFile(this.location).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw stateIoError(error, this.location, 'read');
-      });
-      if (previous) await writeFileDurably(this.backupPath, previous, this.fs).catch((error) => Promise.reject(stateIoError(error, this.backupPath, 'write')));
-      this.backedUp = true;
+  async write(state: State, delta?: StateDelta): Promise<void> {
+    // What is written is taken from `state` now, before the first await: the session goes on
+    // changing it (the next group of commits) while this write runs.
+    if (delta === undefined) {
+      const snapshot = this.snapshotOf(state);
+      await this.ensureDirectory();
+      await this.backupOnce();
+      await this.compact(snapshot).catch((error) => Promise.reject(stateIoError(error, this.location, 'write')));
+      return;
     }
-    await writeFileDurably(this.location, serialiseState(state), this.fs).catch((error) => Promise.reject(stateIoError(error, this.location, 'write')));
+    const plans = JSON.stringify(state.appliedPlans);
+    const line = journalLine(state, delta, plans !== this.appliedPlansText);
+    // Amortised: the snapshot is rewritten only once the journal has grown as big as it is.
+    const journalBytes = this.journal?.size ?? this.journalValidBytes ?? 0;
+    const due = journalBytes + line.length > Math.max(SMALL_STATE_BYTES, this.snapshotBytes) && !this.compactionFailed ? this.snapshotOf(state) : undefined;
+    await this.ensureDirectory();
+    await this.backupOnce();
+    try {
+      this.journal ??= await JournalWriter.open(this.journalPath, this.journalValidBytes ?? (await this.completeJournalBytes()), this.fs);
+      await this.journal.append(line);
+      this.appliedPlansText = plans;
+      this.latest = state;
+    } catch (error) {
+      this.writeFailed = true;
+      // Named as the state: the journal is part of it.
+      throw stateIoError(error, this.location, 'write');
+    }
+    if (due) await this.compactQuietly(due);
+  }
+
+  private snapshotOf(state: State): Snapshot {
+    return { text: serialiseState(state), appliedPlans: JSON.stringify(state.appliedPlans) };
   }
 
   replace(state: State): Promise<void> {
     return this.write(state);
   }
 
-  async close(): Promise<void> {}
+  /**
+   * End of a run (the lock is released): fold the journal into state.json when that is cheap (a
+   * small state) or due (the journal is half the snapshot), so a state at rest is usually one
+   * file. A big state keeps its journal between runs: rewriting 50 MB after every run would make
+   * a create cost more in a big state than in a small one.
+   */
+  private async endOfRun(): Promise<void> {
+    const journal = this.journal;
+    this.journal = undefined;
+    if (!journal) return;
+    await journal.close().catch(() => undefined);
+    if (this.writeFailed || !this.latest) return;
+    // No write is in flight once the lock is released: `latest` is exactly what was written.
+    if (this.snapshotBytes + journal.size < SMALL_STATE_BYTES || journal.size > this.snapshotBytes / 2) await this.compactQuietly(this.snapshotOf(this.latest));
+  }
+
+  /** Writes the whole state as state.json, then drops the journal (its lines are now at or below the snapshot's serial). */
+  private async compact({ text, appliedPlans }: Snapshot): Promise<void> {
+    await writeFileDurably(this.location, text, this.fs);
+    this.snapshotBytes = text.length;
+    this.appliedPlansText = appliedPlans;
+    await this.journal?.close().catch(() => undefined);
+    this.journal = undefined;
+    // If this fails (or we crash first), replay skips the old lines by their serial.
+    await this.fs.unlink(this.journalPath).catch(() => undefined);
+    this.journalValidBytes = 0;
+  }
+
+  /** A compaction that fails (a full disk) loses nothing: the journal holds every commit. Not retried this run. */
+  private async compactQuietly(snapshot: Snapshot): Promise<void> {
+    if (this.compactionFailed) return;
+    await this.compact(snapshot).catch(() => {
+      this.compactionFailed = true;
+    });
+  }
+
+  /**
+   * The backup is the state as this run found it (as terraform.tfstate.backup is), taken once: a
+   * hard link to state.json (which is only ever replaced by rename, never written in place) and a
+   * copy of the journal, if there is one. `--state state.json.backup` reads the pair.
+   */
+  private async backupOnce(): Promise<void> {
+    if (this.backedUp) return;
+    const backupJournal = `${this.backupPath}.journal`;
+    try {
+      if (await stat(this.location).then((s) => s.isFile(), () => false)) {
+        const temporary = `${this.backupPath}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+        await link(this.location, temporary).catch(async () => writeFile(temporary, await readFile(this.location)));
+        await this.fs.rename(temporary, this.backupPath);
+      }
+      const journalBytes = this.journalValidBytes ?? (await this.completeJournalBytes());
+      if (journalBytes > 0) await copyFile(this.journalPath, backupJournal);
+      else await this.fs.unlink(backupJournal).catch(() => undefined);
+      await fsyncDirectory(dirname(this.location), this.fs);
+    } catch (error) {
+      throw stateIoError(error, this.backupPath, 'write');
+    }
+    this.backedUp = true;
+  }
+
+  /** For a write without a read first: how much of the journal is complete lines. */
+  private async completeJournalBytes(): Promise<number> {
+    const text = await readFile(this.journalPath, 'utf8').catch(() => '');
+    return Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+  }
+
+  async close(): Promise<void> {
+    await this.journal?.close().catch(() => undefined);
+    this.journal = undefined;
+  }
 
   async lock(options: LockOptions): Promise<HeldLock> {
     await this.ensureDirectory();
+    let held: HeldLock;
     try {
-      return await acquireLock(this.lockPath, options);
+      held = await acquireLock(this.lockPath, options);
     } catch (error) {
       throw stateIoError(error, this.lockPath, 'write');
     }
+    // A new run: its first write takes a new backup and reopens the journal.
+    this.backedUp = false;
+    this.writeFailed = false;
+    this.compactionFailed = false;
+    this.latest = undefined;
+    return {
+      holder: held.holder,
+      release: async () => {
+        await this.endOfRun();
+        await held.release();
+      },
+    };
   }
 
   async lockLeader(options: LockOptions): Promise<HeldLock> {
@@ -139,21 +282,82 @@ export class FileStateStore implements StateStore {
     return forceUnlock(this.lockPath);
   }
 
-  async putBody(digest: string, body: unknown): Promise<void> {
-    const path = this.bodyPath(digest);
-    if (this.bodiesWritten.has(digest)) return;
-    this.bodiesWritten.add(digest);
-    if (await stat(path).then(() => true, () => false)) return;
+  putBody(digest: string, body: unknown): Promise<void> {
+    return this.putBodies(new Map([[digest, body]]));
+  }
+
+  /**
+   * One pack per call: the bodies as JSON lines, and an index (digest → offset and length) renamed
+   * into place last, so a pack without its index is never read. Not fsynced: a body lost to a crash
+   * only makes a later conflict show digests instead of fields. One file for a whole apply instead
+   * of a stat, a write and a rename per create.
+   */
+  async putBodies(bodies: ReadonlyMap<string, unknown>): Promise<void> {
+    const index = await this.bodyIndex();
+    const lines: Buffer[] = [];
+    const entries: Record<string, [number, number]> = {};
+    let offset = 0;
+    for (const [digest, body] of bodies) {
+      if (index.has(digest) || Object.hasOwn(entries, digest)) continue;
+      const line = Buffer.from(`${JSON.stringify(body)}\n`, 'utf8');
+      entries[digest] = [offset, line.length - 1];
+      lines.push(line);
+      offset += line.length;
+    }
+    if (lines.length === 0) return;
     if (!this.bodiesDirReady) {
       await mkdir(this.bodiesDir, { recursive: true });
       this.bodiesDirReady = true;
     }
-    // Written to a temporary name and renamed, so never half a file; not fsynced, and not through
-    // write-file-atomic, whose realpath/chown probing costs several syscalls per file in the
-    // apply's hot path. A body lost to a crash only makes a later conflict show digests, not fields.
-    const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
-    await writeFile(temporary, JSON.stringify(body));
-    await rename(temporary, path);
+    const name = `pack-${Date.now()}-${randomUUID().slice(0, 8)}`;
+    const pack = join(this.bodiesDir, `${name}.jsonl`);
+    await writeFile(`${pack}.tmp`, Buffer.concat(lines));
+    await rename(`${pack}.tmp`, pack);
+    const indexPath = join(this.bodiesDir, `${name}.index.json`);
+    await writeFile(`${indexPath}.tmp`, JSON.stringify(entries));
+    await rename(`${indexPath}.tmp`, indexPath);
+    for (const [digest, [at, length]] of Object.entries(entries)) index.set(digest, { pack, at, length });
+  }
+
+  async getBody(digest: string): Promise<unknown> {
+    try {
+      const where = (await this.bodyIndex()).get(digest);
+      if (where === undefined) return undefined;
+      if (where === 'file') return JSON.parse(await readFile(this.bodyPath(digest), 'utf8')) as unknown;
+      const handle = await open(where.pack, 'r');
+      try {
+        const buffer = Buffer.alloc(where.length);
+        await handle.read(buffer, 0, where.length, where.at);
+        return JSON.parse(buffer.toString('utf8')) as unknown;
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined; // bodies only improve diffs; a missing or damaged one is not an error
+    }
+  }
+
+  /** Where each kept body is: a pack's range, or a file of its own (rosetta before packs). Read once per store. */
+  private bodyIndex(): Promise<Map<string, BodyLocation>> {
+    this.bodies ??= (async () => {
+      const index = new Map<string, BodyLocation>();
+      const names = await readdir(this.bodiesDir).catch(() => [] as string[]);
+      for (const name of names) {
+        if (name.endsWith('.index.json')) {
+          const pack = join(this.bodiesDir, `${name.slice(0, -'.index.json'.length)}.jsonl`);
+          const entries = await readFile(join(this.bodiesDir, name), 'utf8').then((text) => JSON.parse(text) as Record<string, [number, number]>).catch(() => ({}));
+          for (const [digest, [at, length]] of Object.entries(entries)) index.set(digest, { pack, at, length });
+        } else if (/^[0-9a-f]{64}\.json$/.test(name)) {
+          index.set(`sha256:${name.slice(0, 64)}`, 'file');
+        }
+      }
+      return index;
+    })();
+    return this.bodies;
+  }
+
+  private bodyPath(digest: string): string {
+    return join(this.bodiesDir, `${digest.replace(/^sha256:/, '')}.json`);
   }
 
   private async ensureDirectory(): Promise<void> {
@@ -162,18 +366,6 @@ export class FileStateStore implements StateStore {
     const existing = await stat(this.location).catch(() => undefined);
     if (existing && !existing.isFile()) throw stateIoError(Object.assign(new Error('not a file'), { code: 'EISDIR' }), this.location, 'read');
     this.directoryReady = true;
-  }
-
-  async getBody(digest: string): Promise<unknown> {
-    try {
-      return JSON.parse(await readFile(this.bodyPath(digest), 'utf8')) as unknown;
-    } catch {
-      return undefined; // bodies only improve diffs; a missing one is not an error
-    }
-  }
-
-  private bodyPath(digest: string): string {
-    return join(this.bodiesDir, `${digest.replace(/^sha256:/, '')}.json`);
   }
 }
 
@@ -203,7 +395,8 @@ export function serialiseState(state: State): string {
   return `${head},\n  "resources": ${body}\n}\n`;
 }
 
-export function parseState(text: string, location: string, backupPath: string | undefined): State {
+/** The snapshot document: JSON, a state, a version this rosetta reads (records are checked after the journal). */
+export function parseStateDocument(text: string, location: string, backupPath: string | undefined): State {
   let value: Partial<State>;
   try {
     value = JSON.parse(text) as Partial<State>;
@@ -220,15 +413,20 @@ export function parseState(text: string, location: string, backupPath: string | 
   if (value.version > STATE_VERSION) {
     throw new RosettaError('ROS_STATE_CORRUPT', `${location} was written by a newer rosetta (state version ${value.version}; this one reads ${STATE_VERSION})`, { hint: 'upgrade rosetta' });
   }
-  // Every record in the shape its kind needs (schemas/state.schema.json): a hand-edited or damaged
-  // record is named here, not found later as a crash in the middle of an apply.
-  const problem = formatProblem('state', value);
+  return { ...emptyState(), ...value, appliedPlans: value.appliedPlans ?? [] } as State;
+}
+
+/**
+ * Every record in the shape its kind needs (schemas/state.schema.json): a hand-edited or damaged
+ * record is named here, not found later as a crash in the middle of an apply.
+ */
+export function checkStateFormat(state: State, location: string, backupPath: string | undefined): void {
+  const problem = formatProblem('state', state);
   if (problem) {
     throw new RosettaError('ROS_STATE_CORRUPT', `${location} is not a valid rosetta state: ${printable(problem)}`, {
       hint: backupPath ? `fix that record by hand, or compare with ${backupPath}` : 'fix that record by hand, or restore the state from where you keep it',
     });
   }
-  return { ...emptyState(), ...value, appliedPlans: value.appliedPlans ?? [] } as State;
 }
 
 /** A file-system error on a state path, as a user-facing error: what is wrong and what to do. */

@@ -17,7 +17,7 @@ function fillingStore(failFrom: number) {
     writes: 0,
     written: [] as State[],
     bodies: [] as string[],
-    putBody: async (digest: string) => void store.bodies.push(digest),
+    putBodies: async (bodies: ReadonlyMap<string, unknown>) => void store.bodies.push(...bodies.keys()),
     write: async (state: State) => {
       store.writes++;
       if (store.writes >= failFrom) throw ENOSPC();

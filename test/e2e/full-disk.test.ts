@@ -1,9 +1,10 @@
 // A real full disk: the state on a 32 KiB tmpfs, filled up during an apply. Needs permission to
 // mount (root, as in CI here); elsewhere it is skipped with a notice.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileStateStore } from '../../src/state/store.js';
 import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';
@@ -44,8 +45,9 @@ describe.skipIf(!canMount)('a full disk during apply', () => {
 
     const first = await rosetta(sim, dir, ['apply', 'm.yaml', '--state', state, '--auto-approve', '--target', 'AnnotationRequest/req']);
     expect(first.code).toBe(0);
-    // Leave room for the state, its backup, the lock and one temporary file: the state outgrows it.
-    writeFileSync(join(disk, 'filler'), Buffer.alloc(12 * 1024));
+    // Leave the state (its backup is a hard link), the lock and one 4 KiB page for the journal,
+    // which the run's records outgrow (each commit is a line of about 300 bytes).
+    writeFileSync(join(disk, 'filler'), Buffer.alloc(20 * 1024));
 
     const full = await rosetta(sim, dir, ['apply', 'm.yaml', '--state', state, '--auto-approve', '--concurrency', '1', '--format', 'json']);
     expect(full.code).toBe(1);
@@ -56,7 +58,8 @@ describe.skipIf(!canMount)('a full disk during apply', () => {
 
     // The state on disk is whole, and every package the platform made is in it (applied, or pending
     // with its id printed for state resolve).
-    const recorded = JSON.parse(readFileSync(state, 'utf8')) as { resources: Record<string, { status: string; samplingPackageId?: number }> };
+    // (state.json and its journal: the last commits before the disk filled are journal lines.)
+    const recorded = (await new FileStateStore(state).read()) as unknown as { resources: Record<string, { status: string; samplingPackageId?: number }> };
     const printed = report.results.filter((r) => r.unrecorded);
     for (const pkg of sim.platform.listSamplingPackages()) {
       const name = pkg.poolName.replace(/^pool-/, '');

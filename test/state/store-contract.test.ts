@@ -84,6 +84,19 @@ function contract(make: () => StateStore): void {
     expect(await store.getBody('sha256:missing')).toBeUndefined();
   });
 
+  it('keeps many bodies in one step, skipping those it has, readable by another instance', async () => {
+    const store = open();
+    await store.putBody('sha256:one', { n: 1 });
+    const many = new Map<string, unknown>(Array.from({ length: 50 }, (_, i) => [`sha256:b${i}`, { n: i, text: `line\nbreak ${'é'.repeat(i)}` }]));
+    many.set('sha256:one', { n: 'not stored again' });
+    await store.putBodies(many);
+    await store.putBodies(new Map());
+    const reader = open();
+    expect(await reader.getBody('sha256:one')).toEqual({ n: 1 });
+    expect(await reader.getBody('sha256:b0')).toEqual({ n: 0, text: 'line\nbreak ' });
+    expect(await reader.getBody('sha256:b49')).toEqual({ n: 49, text: `line\nbreak ${'é'.repeat(49)}` });
+  });
+
   it('locks: a second holder fails fast, naming the first; released, it can be taken again', async () => {
     const store = open();
     const other = open();

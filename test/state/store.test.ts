@@ -14,20 +14,24 @@ describe('file state store', () => {
   it('keeps the state as the run found it as a backup, and writes deterministic, sorted JSON', async () => {
     const dir = tempDir();
     const path = join(dir, 'state.json');
-    const firstRun = new FileStateStore(path);
-    const first = new StateSession(firstRun, await firstRun.read());
-    await first.put('AnnotationRequest/z', record('z'));
+    /** One run: lock, the commits, release (a small state is compacted into state.json then). */
+    const run = async (...names: string[]) => {
+      const store = new FileStateStore(path);
+      const lock = await store.lock({ command: 'test' });
+      const session = new StateSession(store, await store.read());
+      for (const name of names) await session.put(`AnnotationRequest/${name}`, record(name));
+      await lock.release();
+    };
+    await run('z');
     expect(existsSync(`${path}.backup`)).toBe(false);
     const before = readFileSync(path, 'utf8');
 
-    const secondRun = new FileStateStore(path);
-    const second = new StateSession(secondRun, await secondRun.read());
-    await second.put('AnnotationRequest/a', record('a'));
-    await second.put('AnnotationRequest/b', record('b'));
+    await run('a', 'b');
     expect(readFileSync(`${path}.backup`, 'utf8')).toBe(before);
     const text = readFileSync(path, 'utf8');
     expect(text.indexOf('AnnotationRequest/a')).toBeLessThan(text.indexOf('AnnotationRequest/z'));
     expect(text.endsWith('}\n')).toBe(true);
+    expect(existsSync(`${path}.journal`)).toBe(false);
   });
 
   it('reports a corrupt state with the backup to look at, when there is one', async () => {

@@ -93,6 +93,15 @@ export class PostgresStateStore implements StateStore {
     await this.run('write', (client) => client.query('INSERT INTO rosetta.bodies (digest, body) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING', [digest, JSON.stringify(body)]));
   }
 
+  /** One statement for an apply's bodies. */
+  async putBodies(bodies: ReadonlyMap<string, unknown>): Promise<void> {
+    if (bodies.size === 0) return;
+    await this.init();
+    const digests = [...bodies.keys()];
+    const texts = [...bodies.values()].map((body) => JSON.stringify(body));
+    await this.run('write', (client) => client.query('INSERT INTO rosetta.bodies (digest, body) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (digest) DO NOTHING', [digests, texts]));
+  }
+
   async getBody(digest: string): Promise<unknown> {
     await this.init();
     const { rows } = await this.run('read', (client) => client.query<{ body: string }>('SELECT body FROM rosetta.bodies WHERE digest = $1', [digest]));
