@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RosettaError } from '../errors.js';
+import { bodyText } from '../model/body-text.js';
 import { formatProblem } from '../model/formats.js';
 import { printable } from '../text.js';
 import { fsyncDirectory, realFs, writeFileDurably, type DurableFs } from './durable-write.js';
@@ -299,7 +300,7 @@ export class FileStateStore implements StateStore {
     let offset = 0;
     for (const [digest, body] of bodies) {
       if (index.has(digest) || Object.hasOwn(entries, digest)) continue;
-      const line = Buffer.from(`${JSON.stringify(body)}\n`, 'utf8');
+      const line = Buffer.from(`${bodyText(body)}\n`, 'utf8');
       entries[digest] = [offset, line.length - 1];
       lines.push(line);
       offset += line.length;
