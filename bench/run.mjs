@@ -3,7 +3,7 @@
 // Benchmarks never run inside npm test (a smoke run of this harness does, with --smoke).
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,13 +70,6 @@ function row(suite, figure, target, met, note = '') {
   log(`${met ? 'met ' : 'MISS'}  ${suite}: ${figure} (target ${target}) ${note}`);
 }
 
-function wallOf(args, env = {}) {
-  const started = performance.now();
-  const run = spawnSync(process.execPath, [join(root, 'bin/rosetta.js'), ...args], { cwd: root, env: { ...process.env, CI: 'true', ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0 && run.status !== 2) throw new Error(`rosetta ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-  return performance.now() - started;
-}
-
 const x = (n) => `${n.toFixed(2)}×`;
 const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -95,17 +88,46 @@ const floor = await median('floor', manifests);
 const planEmpty = await median('plan', manifests, join(data, 'empty-state.json'));
 row('plan vs floor', `${x(planEmpty.ms / floor.ms)} (plan ${s(planEmpty.ms)}, floor ${s(floor.ms)})`, '≤ 1.3×', planEmpty.ms / floor.ms <= 1.3, `${N} manifests × ${SCENES} scenes, empty state`);
 
-// 2. huge request: the real CLI, wall clock including start-up; peak RSS of the same work in-process
+// 2. huge request: `plan --format json` against the floor of reading the file (its lines, a Map of
+// its scenes), alternated, fresh processes; validate against that plan; 3M scenes against 1M.
 const hugeState = join(data, 'huge-state.json');
-const medianWall = (args, env) => {
-  const walls = Array.from({ length: smoke ? 1 : 3 }, () => wallOf(args, env)).sort((a, b) => a - b);
-  return walls[Math.floor(walls.length / 2)];
-};
-const hugeValidateWall = medianWall(['validate', join(data, 'huge')]);
-const hugePlanWall = medianWall(['plan', join(data, 'huge')], { ROSETTA_STATE: hugeState });
-const hugeRss = (await task('plan', join(data, 'huge'), hugeState)).maxRssMb;
-const hugeMet = hugeValidateWall < 3000 && hugePlanWall < 3000 && hugeRss < 400;
-row('huge request', `validate ${s(hugeValidateWall)}, plan ${s(hugePlanWall)}, peak RSS ${hugeRss.toFixed(0)} MB`, '< 3 s and < 400 MB', hugeMet, `${HUGE.toLocaleString('en')} sceneIdMap entries`);
+const hugeFloorRuns = [];
+const hugePlanRuns = [];
+const hugeValidateRuns = [];
+for (let i = 0; i < REPEATS; i++) {
+  hugeFloorRuns.push(await task('floor-huge', join(data, 'huge')));
+  hugePlanRuns.push(await task('plan-json', join(data, 'huge'), hugeState));
+  hugeValidateRuns.push(await task('validate', join(data, 'huge')));
+}
+const hugeFloorMs = medianOf(hugeFloorRuns.map((r) => r.ms));
+const hugePlanMs = medianOf(hugePlanRuns.map((r) => r.ms));
+const hugeValidateMs = medianOf(hugeValidateRuns.map((r) => r.ms));
+const hugeRss = Math.max(...hugePlanRuns.map((r) => r.maxRssMb));
+row('huge request: plan --format json vs floor', `${x(hugePlanMs / hugeFloorMs)} (${s(hugePlanMs)} vs ${s(hugeFloorMs)}), peak RSS ${hugeRss.toFixed(0)} MB`, '≤ 1.3×, < 300 MB', hugePlanMs / hugeFloorMs <= 1.3 && hugeRss < 300, `${HUGE.toLocaleString('en')} sceneIdMap entries (${(statSync(join(data, 'huge/huge.yaml')).size / 1e6).toFixed(0)} MB); floor: read, split lines, a Map of the scenes; medians of ${REPEATS}, alternated`);
+row('huge request: validate vs plan', `${x(hugeValidateMs / hugePlanMs)} (${s(hugeValidateMs)} vs ${s(hugePlanMs)})`, '≤ 1.0×', hugeValidateMs / hugePlanMs <= 1.0, `the same file; medians of ${REPEATS}`);
+generateHugeRequest(join(data, 'huge3'), HUGE * 3);
+const huge3Runs = [];
+for (let i = 0; i < (smoke ? 1 : 3); i++) huge3Runs.push(await task('plan-json', join(data, 'huge3'), hugeState));
+rmSync(join(data, 'huge3'), { recursive: true, force: true });
+const huge3Ms = medianOf(huge3Runs.map((r) => r.ms));
+row('huge request: 3× the scenes', `${x(huge3Ms / hugePlanMs)} (${s(huge3Ms)} vs ${s(hugePlanMs)})`, '≤ 3.2×', huge3Ms / hugePlanMs <= 3.2, `plan --format json, ${(HUGE * 3).toLocaleString('en')} vs ${HUGE.toLocaleString('en')} scenes; peak RSS ${Math.max(...huge3Runs.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+
+// 2b. many small manifests: validate and plan of 50,000 manifests × 10 scenes against 1,000, per manifest
+const MANY = smoke ? [50, 500] : [1_000, 50_000];
+for (const count of MANY) generateRequests(join(data, `many-${count}`), count, 10);
+const perManifest = {};
+for (const mode of ['validate', 'plan']) {
+  for (const count of MANY) {
+    const runs = [];
+    for (let i = 0; i < (smoke ? 1 : 3); i++) runs.push(await task(mode, join(data, `many-${count}`), join(data, 'many-state.json')));
+    perManifest[`${mode}-${count}`] = { ms: medianOf(runs.map((r) => r.ms)), rss: medianOf(runs.map((r) => r.maxRssMb)) };
+  }
+  const [few, many] = MANY.map((count) => perManifest[`${mode}-${count}`]);
+  const growth = many.ms / MANY[1] / (few.ms / MANY[0]);
+  const kbPerManifest = ((many.rss - few.rss) * 1024) / (MANY[1] - MANY[0]);
+  row(`${MANY[1].toLocaleString('en')} manifests: ${mode}`, `${x(growth)} the time per manifest at ${MANY[0].toLocaleString('en')} (${s(many.ms)} vs ${s(few.ms)}); ${kbPerManifest.toFixed(1)} KB peak memory per manifest`, 'linear (≤ 1.25×), < 4 KB', growth <= 1.25 && kbPerManifest < 4, `10 scenes each, 10 per file; medians of ${smoke ? 1 : 3}`);
+}
+for (const count of MANY) rmSync(join(data, `many-${count}`), { recursive: true, force: true });
 
 // 4. apply vs a raw signed request pool (the same creates, nothing recorded), at 16 and 64 in flight.
 // The apply at 16 also produces the applied state for suite 3.

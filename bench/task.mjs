@@ -5,6 +5,8 @@
 //   node bench/task.mjs apply DIR STATE URL CONCURRENCY [WORKSPACE]   plan, then the apply engine (timed alone as engineMs);
 //                                                       STATE is a file or a postgres:// URL
 //   node bench/task.mjs vendor DIR URL   the vendor's sample client: one signed request at a time, a new connection each
+//   node bench/task.mjs floor-huge DIR    the floor for one huge manifest: read the file, split its lines, a Map of the scenes
+//   node bench/task.mjs plan-json DIR STATE   manifest stage + plan + JSON rendering written out (what `rosetta plan --format json` does)
 //   node bench/task.mjs raw DIR URL CONCURRENCY   the floor for apply: the same signed creates through one keep-alive
 //                                                   pool, CONCURRENCY at a time, nothing recorded
 //   node bench/task.mjs apply-run DIR STATE URL CONCURRENCY   the creates as one run costs them: engine (records,
@@ -12,12 +14,14 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { glob } from 'tinyglobby';
 import { parseAllDocuments } from 'yaml';
 import { planAgainst } from '../dist/actions/plan.js';
 import { loadManifests } from '../dist/manifest/load.js';
 import { renderPlanText } from '../dist/plan/render-text.js';
+import { planJsonChunks } from '../dist/plan/render-json.js';
 import { FileStateStore } from '../dist/state/store.js';
 import { openStore } from '../dist/state/open.js';
 import { StateSession } from '../dist/state/session.js';
@@ -75,6 +79,36 @@ async function apply() {
   await lock.release();
   await store.close();
   return { creates: creates.length, engineMs, summary: report.summary };
+}
+
+/** Reading the huge manifest as cheaply as anything could: its lines, and a Map of its scenes. */
+async function floorHuge() {
+  let scenes = 0;
+  for (const file of await glob(['**/*.yaml'], { cwd: dir, absolute: true })) {
+    const map = new Map();
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const colon = line.indexOf(': ');
+      if (line.startsWith('    ') && colon > 0) map.set(line.slice(4, colon), line.slice(colon + 2));
+    }
+    scenes += map.size;
+  }
+  return { scenes };
+}
+
+/** What `rosetta plan --format json > file` does, in one process: the JSON is written out, chunk by chunk. */
+async function planJson() {
+  const { resources, diagnostics } = await loadManifests([dir], { cwd: process.cwd() });
+  if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
+  const store = new FileStateStore(statePath);
+  const result = await planAgainst(resources, await store.read(), store, []);
+  const out = createWriteStream('/dev/null');
+  let bytes = 0;
+  for (const chunk of planJsonChunks(result)) {
+    bytes += chunk.length;
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  await new Promise((resolve) => out.end(resolve));
+  return { documents: resources.length, summary: result.summary, jsonBytes: bytes };
 }
 
 /** The same creates with nothing around them: signed, keep-alive, CONCURRENCY in flight, no state. */
@@ -141,6 +175,6 @@ async function vendor() {
 }
 
 const started = performance.now();
-const extra = await { floor, validate, plan, apply, vendor, raw, 'apply-run': applyRun }[mode]();
+const extra = await { floor, validate, plan, apply, vendor, raw, 'apply-run': applyRun, 'floor-huge': floorHuge, 'plan-json': planJson }[mode]();
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }));

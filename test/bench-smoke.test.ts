@@ -11,7 +11,11 @@ describe('bench/run.mjs --smoke', () => {
     const rows = JSON.parse(out) as { suite: string; figure: string }[];
     expect(rows.map((r) => r.suite)).toEqual([
       'plan vs floor',
-      'huge request',
+      'huge request: plan --format json vs floor',
+      'huge request: validate vs plan',
+      'huge request: 3× the scenes',
+      '500 manifests: validate',
+      '500 manifests: plan',
       'apply vs raw signed pool (16)',
       'apply vs raw signed pool (64)',
       'creates into 200 records',

@@ -1,9 +1,13 @@
+import { once } from 'node:events';
+
 /**
  * What a command may touch of the outside world, injected so tests can run the
  * CLI in-process with captured output and a chosen environment.
  */
 export interface Io {
   stdout: (text: string) => void;
+  /** Writes many chunks to stdout, waiting whenever the reader is behind (a 50 MB plan is never held whole). */
+  stdoutChunks?: (chunks: Iterable<string>) => Promise<void>;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -16,12 +20,21 @@ export interface Io {
 export function processIo(): Io {
   return {
     stdout: (text) => process.stdout.write(text),
+    stdoutChunks: async (chunks) => {
+      for (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    },
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
     interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY) && !process.env.CI,
     terminal: Boolean(process.stdout.isTTY && process.stdin.isTTY),
   };
+}
+
+/** Chunks to stdout, with backpressure where the Io has it. */
+export async function writeChunks(io: Io, chunks: Iterable<string>): Promise<void> {
+  if (io.stdoutChunks) await io.stdoutChunks(chunks);
+  else for (const chunk of chunks) io.stdout(chunk);
 }
 
 /** Thrown by a command to end with a specific exit code after it has printed its output. */

@@ -16,9 +16,13 @@ export interface FastDocument {
   line: number;
 }
 
-import { LARGE_MAP, rememberKeys } from '../model/known-keys.js';
+import { LARGE_MAP } from '../model/known-keys.js';
+import { LargeMap } from '../model/large-map.js';
 
 class Unsupported extends Error {}
+
+/** Characters JSON must escape besides quotes and backslashes (the newline ends lines, so it is never in a scalar). A quoted scalar's escapes are decoded, so a text without these, '"' and '\\' yields no string that needs escaping. */
+const JSON_ESCAPED_CONTROL_OR_SURROGATE = /[\u0000-\u0009\u000b-\u001f\ud800-\udfff]/;
 
 /** Names that `key in {}` finds on Object.prototype. */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
@@ -26,11 +30,35 @@ const unsupported = (): never => {
   throw new Unsupported();
 };
 
-interface Line {
-  indent: number;
+/**
+ * The current line. One object, reused for every line (a million-line file made a million of
+ * them), so a caller reads what it needs before the next peek. The content is sliced only when
+ * asked for: the hot path (`key: value`) slices the key and the value straight from the source.
+ */
+class Line {
+  indent = 0;
+  number = 0;
+  /** Content: source[from, to), after the indentation, trailing whitespace trimmed. */
+  from = 0;
+  to = 0;
+  private sliced: string | undefined;
+
+  constructor(readonly source: string) {}
+
+  set(indent: number, number: number, from: number, to: number, text?: string): this {
+    this.indent = indent;
+    this.number = number;
+    this.from = from;
+    this.to = to;
+    this.sliced = text;
+    return this;
+  }
+
   /** Content after the indentation, comment-stripped later by the scalar readers. */
-  text: string;
-  number: number;
+  get text(): string {
+    this.sliced ??= this.source.slice(this.from, this.to);
+    return this.sliced;
+  }
 }
 
 /** Documents of `text`, or undefined when the text is outside the fast subset. */
@@ -47,9 +75,16 @@ class FastParser {
   private pos = 0;
   private lineNumber = 0;
   private peeked: Line | null | undefined;
+  private readonly line: Line;
+
+  /** True when no character of the text would need escaping in JSON: then no key or value does. */
+  private readonly jsonSafe: boolean;
 
   constructor(private readonly text: string) {
-    if (text.includes('\t') || /\r(?!\n)/.test(text)) unsupported();
+    if (text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) unsupported();
+    // includes() is far quicker than a regex over tens of megabytes; controls and surrogates need one.
+    this.line = new Line(text);
+    this.jsonSafe = !text.includes('"') && !text.includes('\\') && !JSON_ESCAPED_CONTROL_OR_SURROGATE.test(text);
   }
 
   documents(): FastDocument[] {
@@ -62,8 +97,9 @@ class FastParser {
         continue;
       }
       if (first.indent !== 0) unsupported();
+      const line = first.number; // (the line object is reused by the next peek)
       const value = first.text.startsWith('- ') || first.text === '-' ? this.sequence(0) : this.mapping(0);
-      docs.push({ value, line: first.number });
+      docs.push({ value, line });
       const after = this.peek();
       if (after !== null && !isDocumentStart(after)) unsupported();
     }
@@ -72,20 +108,32 @@ class FastParser {
   /** The next line with content (blank and comment-only lines skipped), or null at the end. */
   private peek(): Line | null {
     if (this.peeked !== undefined) return this.peeked;
-    while (this.pos < this.text.length) {
-      let end = this.text.indexOf('\n', this.pos);
-      if (end < 0) end = this.text.length;
-      let raw = this.text.slice(this.pos, end);
+    const text = this.text;
+    while (this.pos < text.length) {
+      // Indexes first and one slice per line: a million-line file made three strings a line here.
+      const start = this.pos;
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
       this.pos = end + 1;
       this.lineNumber++;
-      if (raw.endsWith('\r')) raw = raw.slice(0, -1);
-      let indent = 0;
-      while (raw.charCodeAt(indent) === 32) indent++;
-      const content = raw.slice(indent).trimEnd();
-      if (content === '' || content.startsWith('#')) continue;
-      if (indent === 0 && (content.startsWith('%') || content === '...' || content.startsWith('... ') || (content.startsWith('---') && !isDocumentMarker(content)))) unsupported();
-      this.peeked = { indent, text: content, number: this.lineNumber };
-      return this.peeked;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      let from = start;
+      while (from < end && text.charCodeAt(from) === 32) from++;
+      const indent = from - start;
+      let to = end;
+      while (to > from && text.charCodeAt(to - 1) === 32) to--;
+      // Other trailing whitespace (rare) is trimmed as trimEnd does.
+      const last = to > from ? text.charCodeAt(to - 1) : 33;
+      const trimmed = last < 32 || last > 126 ? text.slice(from, to).trimEnd() : undefined;
+      if (trimmed !== undefined) to = from + trimmed.length;
+      if (to === from || text.charCodeAt(from) === 35 /* # */) continue;
+      const line = this.line.set(indent, this.lineNumber, from, to, trimmed);
+      if (indent === 0) {
+        const content = line.text;
+        if (content.startsWith('%') || content === '...' || content.startsWith('... ') || (content.startsWith('---') && !isDocumentMarker(content))) unsupported();
+      }
+      this.peeked = line;
+      return line;
     }
     this.peeked = null;
     return null;
@@ -98,32 +146,38 @@ class FastParser {
     return line;
   }
 
-  private mapping(indent: number): Record<string, unknown> {
-    const map: Record<string, unknown> = {};
+  /**
+   * A block map, as two arrays first: a big sceneIdMap stays that way (a LargeMap), anything else
+   * becomes the object yaml's toJS would build. Keys in ascending order (generated scene lists
+   * usually are) cannot repeat; otherwise a Set finds repeats.
+   */
+  private mapping(indent: number, parentKey?: string): Record<string, unknown> | LargeMap {
     const keys: string[] = [];
+    const values: unknown[] = [];
+    let seen: Set<string> | undefined;
     for (;;) {
       const line = this.peek();
       if (line === null || line.indent < indent || isDocumentStart(line)) {
-        if (keys.length >= LARGE_MAP) rememberKeys(map, keys);
-        return map;
+        return parentKey === 'sceneIdMap' && keys.length >= LARGE_MAP ? new LargeMap(keys, values, { jsonSafe: this.jsonSafe, ascending: seen === undefined }) : objectOf(keys, values);
       }
       if (line.indent > indent) unsupported();
       this.next();
-      const { key, rest } = splitPair(line.text);
-      if (Object.hasOwn(map, key)) unsupported(); // the full parser reports duplicates
-      const value = rest === '' ? this.blockValue(indent) : inlineValue(rest);
-      // Like yaml's toJS: a key that exists on the prototype becomes a plain own property.
-      if (PROTOTYPE_KEYS.has(key)) Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
-      else map[key] = value;
+      const { key, rest } = splitPairOf(line);
+      if (seen === undefined && keys.length > 0 && !(key > keys[keys.length - 1]!)) seen = new Set(keys);
+      if (seen !== undefined) {
+        if (seen.has(key)) unsupported(); // the full parser reports duplicates
+        seen.add(key);
+      }
+      values.push(rest === '' ? this.blockValue(indent, key) : inlineValue(rest));
       keys.push(key);
     }
   }
 
   /** What follows `key:` with nothing after it: a nested block, or null. */
-  private blockValue(parentIndent: number): unknown {
+  private blockValue(parentIndent: number, key: string): unknown {
     const next = this.peek();
     if (next === null || isDocumentStart(next)) return null;
-    if (next.indent > parentIndent) return next.text.startsWith('- ') || next.text === '-' ? this.sequence(next.indent) : this.mapping(next.indent);
+    if (next.indent > parentIndent) return next.text.startsWith('- ') || next.text === '-' ? this.sequence(next.indent) : this.mapping(next.indent, key);
     if (next.indent === parentIndent && (next.text.startsWith('- ') || next.text === '-')) return this.sequence(parentIndent);
     return null;
   }
@@ -144,6 +198,17 @@ class FastParser {
   }
 }
 
+/** The object yaml's toJS builds: a key that exists on the prototype becomes a plain own property. */
+function objectOf(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const map: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (PROTOTYPE_KEYS.has(key)) Object.defineProperty(map, key, { value: values[i], writable: true, enumerable: true, configurable: true });
+    else map[key] = values[i];
+  }
+  return map;
+}
+
 function isDocumentMarker(content: string): boolean {
   return content === '---' || content.startsWith('--- #');
 }
@@ -156,6 +221,21 @@ function looksLikePair(text: string): boolean {
   if (text.startsWith('"') || text.startsWith("'") || text.startsWith('[') || text.startsWith('{')) return false;
   const content = stripComment(text);
   return content.includes(': ') || content.endsWith(':');
+}
+
+/** splitPair of the line, slicing the key and the rest straight from the source when it can. */
+function splitPairOf(line: Line): { key: string; rest: string } {
+  const { source, from, to } = line;
+  const first = source.charCodeAt(from);
+  const colon = first === 34 || first === 39 ? -1 : source.indexOf(': ', from);
+  if (colon < 0 || colon >= to) return splitPair(line.text);
+  const key = source.slice(from, colon);
+  if (!isPlainStart(key) || key.includes(' #') || key !== key.trim() || resolvePlain(key) !== key) unsupported();
+  let start = colon + 1;
+  while (start < to && source.charCodeAt(start) === 32) start++;
+  // As splitPair: a value that starts with "#" after the space is a comment.
+  if (start === to || source.charCodeAt(start) === 35) return { key, rest: '' };
+  return { key, rest: stripComment(source.slice(start, to)).trim() };
 }
 
 /** `key: rest` → key (a string, quoted or plain) and the raw rest. */
@@ -273,12 +353,22 @@ function quoted(token: string): string {
   }
 }
 
+/** Any of the forms resolvePlain treats specially (the union of its tests below). */
+const SPECIAL_FORM = /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+
 /** YAML 1.2 core schema resolution of a plain scalar; the rarer forms go to the full parser. */
 function resolvePlain(text: string): unknown {
   // Most scalars start with a character no special form starts with: a string, no regex needed.
   const c = text.charCodeAt(0);
   const special = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 126 || 'nNtTfF'.includes(text[0]!);
   if (!special) return text;
+  // No special form has a "-" inside but right after an exponent's e: a scene id such as
+  // 0a1b2c3d-… is a string, decided without a regex.
+  const dash = text.indexOf('-', 1);
+  if (dash > 0 && text.charCodeAt(dash - 1) !== 101 && text.charCodeAt(dash - 1) !== 69) return text;
+  // One test for every special form first: most texts that start like a number (a scene id such
+  // as 0a1b2c3d-…) are strings, and six separate tests each cost a million regex runs.
+  if (!SPECIAL_FORM.test(text)) return text;
   if (/^(?:~|[Nn]ull|NULL)$/.test(text)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;

@@ -8,7 +8,7 @@ import { isObject } from '../values.js';
 import type { Diagnostic } from './diagnostics.js';
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from './enums.js';
 import type { ParsedDocument } from './parse.js';
-import { isLargeKnownMap, keysOf } from '../model/known-keys.js';
+import { entriesOf, isLargeKnownMap, keysOf } from '../model/known-keys.js';
 import { formatPath, positionOf, type PathSegment } from './positions.js';
 import { describeValue } from './schema-check.js';
 import type { Kind } from './types.js';
@@ -76,8 +76,10 @@ function checkAnnotationRequest(spec: Spec, report: Report): void {
   if (isObject(scenes)) {
     const large = isLargeKnownMap(scenes);
     const field = (sceneId: string) => formatPath(['spec', 'sceneIdMap', sceneId]);
-    for (const sceneId of keysOf(scenes)) {
-      const uri = scenes[sceneId];
+    const { keys, valueAt } = entriesOf(scenes);
+    for (let i = 0; i < keys.length; i++) {
+      const sceneId = keys[i]!;
+      const uri = valueAt(i);
       if (sceneId === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', 'spec.sceneIdMap: a scene id must not be empty');
       else if (uri === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', `${field(sceneId)}: the scene URI must not be empty`);
       else if (large && typeof uri !== 'string') report(['sceneIdMap', sceneId], 'schema.type', `${field(sceneId)}: expected a string, found ${describeValue(uri)}`);

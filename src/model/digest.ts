@@ -10,6 +10,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { keysOf } from './known-keys.js';
+import { LargeMap } from './large-map.js';
 
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
@@ -32,6 +33,10 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`cannot canonicalise a ${typeof value}`);
     emit(sink, text);
+    return;
+  }
+  if (value instanceof LargeMap) {
+    writeLargeMap(value, sink);
     return;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -57,6 +62,28 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
     first = false;
     // Strings, by far the most common leaf (scene URIs), are written inline.
     if (typeof item === 'string') emit(sink, prefix + quote(item));
+    else {
+      emit(sink, prefix);
+      write(item, sink);
+    }
+  }
+  emit(sink, '}');
+}
+
+/** A LargeMap's entries in canonical (sorted) order, straight from its arrays: the object is never built. */
+function writeLargeMap(map: LargeMap, sink: { hash: Hash; buffer: string }): void {
+  emit(sink, '{');
+  const order = map.sortedPositions();
+  // The parser vouched that no key or value needs escaping: quote without a look.
+  const q = map.jsonSafe ? (text: string) => `"${text}"` : quote;
+  let first = true;
+  for (let j = 0; j < map.size; j++) {
+    const i = order === null ? j : order[j]!;
+    const item = map.values[i];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    const prefix = `${first ? '' : ','}${q(map.keys[i]!)}:`;
+    first = false;
+    if (typeof item === 'string') emit(sink, prefix + q(item));
     else {
       emit(sink, prefix);
       write(item, sink);

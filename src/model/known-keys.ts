@@ -1,23 +1,24 @@
 /**
- * Key lists of very large maps, remembered by the fast parser. Enumerating a
- * million-key object (Object.keys, for…in) costs ~0.4 s in V8 each time; the
- * parser already has the keys in order, so validation, digests and renderers
- * ask here first.
+ * Walking maps that may be LargeMaps (a million-scene sceneIdMap from the fast parser): keys in
+ * file order and values by position, without building the object.
  */
-const known = new WeakMap<object, readonly string[]>();
+import { LargeMap } from './large-map.js';
 
-/** Maps at least this big have their keys remembered. */
+/** Maps at least this big under `sceneIdMap` are read as LargeMaps. */
 export const LARGE_MAP = 1000;
 
-export function rememberKeys(map: object, keys: readonly string[]): void {
-  known.set(map, keys);
-}
-
-export function isLargeKnownMap(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && known.has(value);
+export function isLargeKnownMap(value: unknown): value is LargeMap {
+  return value instanceof LargeMap;
 }
 
 /** The own enumerable keys of `map`, in insertion order. */
 export function keysOf(map: object): readonly string[] {
-  return known.get(map) ?? Object.keys(map);
+  return map instanceof LargeMap ? map.keys : Object.keys(map);
+}
+
+/** Keys and a value lookup by position, for a plain object or a LargeMap. */
+export function entriesOf(map: object): { keys: readonly string[]; valueAt: (index: number) => unknown } {
+  if (map instanceof LargeMap) return { keys: map.keys, valueAt: (i) => map.values[i] };
+  const keys = Object.keys(map);
+  return { keys, valueAt: (i) => (map as Record<string, unknown>)[keys[i]!] };
 }

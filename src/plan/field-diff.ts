@@ -5,6 +5,7 @@
  */
 import { diffArrays } from 'diff';
 import { canonicalJson } from '../model/digest.js';
+import { LargeMap } from '../model/large-map.js';
 import { isObject } from '../values.js';
 import type { FieldChange } from './types.js';
 
@@ -15,8 +16,9 @@ export function fieldChanges(applied: Record<string, unknown>, desired: Record<s
   const fields = [...new Set([...Object.keys(applied), ...Object.keys(desired)])].sort();
   const out: FieldChange[] = [];
   for (const field of fields) {
-    const before = applied[field];
-    const after = desired[field];
+    // A conflict is rare and shown in detail: a LargeMap (a million-scene map) is made an object here.
+    const before = asObject(applied[field]);
+    const after = asObject(desired[field]);
     if (same(before, after)) continue;
     out.push({ field, lines: describe(before, after) });
   }
@@ -75,4 +77,8 @@ function same(a: unknown, b: unknown): boolean {
 export function short(value: unknown): string {
   const text = JSON.stringify(value) ?? 'undefined';
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+function asObject(value: unknown): unknown {
+  return value instanceof LargeMap ? value.toJSON() : value;
 }

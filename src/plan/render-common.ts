@@ -1,6 +1,6 @@
 /** Pieces shared by the text and markdown renderers. */
 import { createHeadline } from '../kinds/index.js';
-import { keysOf } from '../model/known-keys.js';
+import { entriesOf } from '../model/known-keys.js';
 import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from './types.js';
@@ -58,11 +58,11 @@ export function bodyLines(body: object): string[] {
   for (const [field, value] of Object.entries(body)) {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       // Counted and sampled from the key list: a map may hold a million scenes.
-      const keys = keysOf(value);
+      const { keys, valueAt } = entriesOf(value);
       const size = keys.length;
       const shown = size <= SHOWN_ENTRIES * 2 ? size : SHOWN_ENTRIES;
       lines.push(size === shown ? `${field}:` : `${field}: (${size} entries)`);
-      for (const key of keys.slice(0, shown)) lines.push(`  ${key}: ${short((value as Record<string, unknown>)[key])}`);
+      for (let i = 0; i < shown; i++) lines.push(`  ${keys[i]}: ${short(valueAt(i))}`);
       if (size > shown) lines.push(`  … and ${size - shown} more`);
     } else if (Array.isArray(value) && value.length > SHOWN_ENTRIES * 2) {
       lines.push(`${field}: (${value.length} items) ${short(value.slice(0, SHOWN_ENTRIES))} …`);

@@ -1,4 +1,5 @@
 /** The plan for machines: one JSON object, `formatVersion` first. */
+import { jsonChunks } from '../model/json-chunks.js';
 import { assertNever, type Plan } from './types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -30,6 +31,12 @@ export function planJson(plan: Plan): object {
   };
 }
 
+/** The plan as JSON, in chunks (a million-scene body is 50 MB of it): write them as they come. */
+export function* planJsonChunks(plan: Plan): Generator<string> {
+  yield* jsonChunks(planJson(plan));
+  yield '\n';
+}
+
 export function renderPlanJson(plan: Plan): string {
-  return `${JSON.stringify(planJson(plan), null, 2)}\n`;
+  return [...planJsonChunks(plan)].join('');
 }

@@ -1,7 +1,7 @@
 // A real full disk: the state on a 32 KiB tmpfs, filled up during an apply. Needs permission to
 // mount (root, as in CI here); elsewhere it is skipped with a notice.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStateStore } from '../../src/state/store.js';
@@ -45,9 +45,10 @@ describe.skipIf(!canMount)('a full disk during apply', () => {
 
     const first = await rosetta(sim, dir, ['apply', 'm.yaml', '--state', state, '--auto-approve', '--target', 'AnnotationRequest/req']);
     expect(first.code).toBe(0);
-    // Leave the state (its backup is a hard link), the lock and one 4 KiB page for the journal,
-    // which the run's records outgrow (each commit is a line of about 300 bytes).
-    writeFileSync(join(disk, 'filler'), Buffer.alloc(20 * 1024));
+    // Leave one 4 KiB page for the lock and one for the journal, which the run's records outgrow
+    // (each commit is a line of about 300 bytes; the backup is a hard link, no space).
+    const { bavail, bsize } = statfsSync(disk);
+    writeFileSync(join(disk, 'filler'), Buffer.alloc(bavail * bsize - 2 * 4096));
 
     const full = await rosetta(sim, dir, ['apply', 'm.yaml', '--state', state, '--auto-approve', '--concurrency', '1', '--format', 'json']);
     expect(full.code).toBe(1);

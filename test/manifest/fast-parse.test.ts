@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { fastParse } from '../../src/manifest/fast-parse.js';
 import { keysOf } from '../../src/model/known-keys.js';
+import { LargeMap } from '../../src/model/large-map.js';
 
 function viaYaml(text: string): unknown[] | undefined {
   const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
@@ -55,16 +56,23 @@ describe('fastParse', () => {
     );
   });
 
-  it('parses a manifest with lists, flow maps and comments, and remembers the keys of a large map', () => {
-    const scenes = Array.from({ length: 1200 }, (_, i) => `    s-${i}: gs://b/${i}.yaml`).join('\n');
-    const text = `# header\napiVersion: rosetta/v1  # trailing\nkind: SamplingPlan\nmetadata:\n  name: qa\nspec:\n  list:\n  - a\n  - 2\n  boundary: [{ start: 1, end: 2 }]\n  flow: [x, y]\n  map: { start: 1, end: 2 }\n  scenes:\n${scenes}\n`;
+  it('parses a manifest with lists, flow maps and comments, and reads a big sceneIdMap as a LargeMap', () => {
+    // Out of order on purpose (the duplicate check then needs its Set), with keys V8 would order first.
+    const scenes = Array.from({ length: 1200 }, (_, i) => `    ${i % 2 === 0 ? `s-${1200 - i}` : `"${i}"`}: gs://b/${i}.yaml`).join('\n');
+    const text = `# header\napiVersion: rosetta/v1  # trailing\nkind: SamplingPlan\nmetadata:\n  name: qa\nspec:\n  list:\n  - a\n  - 2\n  boundary: [{ start: 1, end: 2 }]\n  flow: [x, y]\n  map: { start: 1, end: 2 }\n  sceneIdMap:\n${scenes}\n  other:\n${scenes}\n`;
     // Flow maps inside flow lists are outside the subset: the full parser takes the file.
     expect(fastParse(text)).toBeUndefined();
     const simple = text.replace('  boundary: [{ start: 1, end: 2 }]\n', '');
     const parsed = fastParse(simple);
-    expect(parsed?.map((d) => d.value)).toEqual(viaYaml(simple));
-    const map = (parsed![0]!.value as { spec: { scenes: object } }).spec.scenes;
-    expect(keysOf(map)).toHaveLength(1200);
+    const spec = (parsed![0]!.value as { spec: { sceneIdMap: object; other: object } }).spec;
+    expect(spec.sceneIdMap).toBeInstanceOf(LargeMap);
+    // Only a sceneIdMap: any other big map is an object (the schema validates those as usual).
+    expect(spec.other).not.toBeInstanceOf(LargeMap);
+    expect(keysOf(spec.sceneIdMap)).toHaveLength(1200);
+    expect(keysOf(spec.sceneIdMap).slice(0, 2)).toEqual(['s-1200', '1']);
+    expect(JSON.parse(JSON.stringify(parsed!.map((d) => d.value)))).toEqual(viaYaml(simple));
+    // A repeated scene id sends the file to the full parser, which reports it.
+    expect(fastParse(simple.replace('    s-1198:', '    s-1200:'))).toBeUndefined();
   });
 
   it('steps aside for anchors, tags, block scalars, duplicates and directives', () => {

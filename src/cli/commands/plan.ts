@@ -1,12 +1,12 @@
 import { resolveEndpoint } from '../../api/config.js';
 import type { Plan } from '../../plan/types.js';
 import { RosettaError, isRosettaError } from '../../errors.js';
-import { renderPlanJson } from '../../plan/render-json.js';
+import { planJsonChunks } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { planAction } from '../../actions/plan.js';
 import { apiClient, appendStepSummary, loadResources, withStore, type StateOptions } from '../context.js';
-import { ExitCode, type Io } from '../io.js';
+import { ExitCode, writeChunks, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { VERSION } from '../version.js';
 
@@ -34,8 +34,8 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
     await client?.close();
   }
 
-  const render = { text: renderPlanText, json: renderPlanJson, markdown: renderPlanMarkdown }[options.format];
-  io.stdout(render(plan));
+  if (options.format === 'json') await writeChunks(io, planJsonChunks(plan));
+  else io.stdout((options.format === 'text' ? renderPlanText : renderPlanMarkdown)(plan));
   await appendStepSummary(io, renderPlanMarkdown(plan));
   if (options.out && options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
 
