@@ -20,7 +20,7 @@ import { glob } from 'tinyglobby';
 import { parseAllDocuments } from 'yaml';
 import { planAgainst } from '../dist/actions/plan.js';
 import { loadManifests } from '../dist/manifest/load.js';
-import { renderPlanText } from '../dist/plan/render-text.js';
+import { planTextChunks } from '../dist/plan/render-text.js';
 import { planJsonChunks } from '../dist/plan/render-json.js';
 import { FileStateStore } from '../dist/state/store.js';
 import { openStore } from '../dist/state/open.js';
@@ -60,8 +60,8 @@ async function plan() {
   if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
   const store = new FileStateStore(statePath);
   const result = await planAgainst(resources, await store.read(), store, []);
-  const text = renderPlanText(result);
-  return { documents: resources.length, summary: result.summary, textBytes: text.length };
+  const textBytes = await writeOut(planTextChunks(result));
+  return { documents: resources.length, summary: result.summary, textBytes };
 }
 
 async function apply() {
@@ -101,14 +101,20 @@ async function planJson() {
   if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
   const store = new FileStateStore(statePath);
   const result = await planAgainst(resources, await store.read(), store, []);
+  const jsonBytes = await writeOut(planJsonChunks(result));
+  return { documents: resources.length, summary: result.summary, jsonBytes };
+}
+
+/** Writes chunks as the CLI writes them to stdout (with backpressure), to /dev/null; returns the length. */
+async function writeOut(chunks) {
   const out = createWriteStream('/dev/null');
-  let bytes = 0;
-  for (const chunk of planJsonChunks(result)) {
-    bytes += chunk.length;
+  let length = 0;
+  for (const chunk of chunks) {
+    length += chunk.length;
     if (!out.write(chunk)) await once(out, 'drain');
   }
   await new Promise((resolve) => out.end(resolve));
-  return { documents: resources.length, summary: result.summary, jsonBytes: bytes };
+  return length;
 }
 
 /** The same creates with nothing around them: signed, keep-alive, CONCURRENCY in flight, no state. */

@@ -9,7 +9,8 @@ import type { Kind, SourcePosition } from './types.js';
 
 /** A document whose envelope is valid, so its kind and name are known. */
 export interface Candidate {
-  parsed: ParsedDocument;
+  /** Where it starts, and positions inside it (not its value: thousands of candidates are held until the last file is read). */
+  parsed: Pick<ParsedDocument, 'start' | 'locate'>;
   kind: Kind;
   name: string;
   spec: Record<string, unknown>;

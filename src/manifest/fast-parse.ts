@@ -16,7 +16,6 @@ export interface FastDocument {
   line: number;
 }
 
-import { LARGE_MAP } from '../model/known-keys.js';
 import { LargeMap } from '../model/large-map.js';
 
 class Unsupported extends Error {}
@@ -79,11 +78,14 @@ class FastParser {
 
   /** True when no character of the text would need escaping in JSON: then no key or value does. */
   private readonly jsonSafe: boolean;
+  /** Keys and values of a small file are copied out of its text (see ownCopy). */
+  private readonly ownCopies: boolean;
 
   constructor(private readonly text: string) {
     if (text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) unsupported();
     // includes() is far quicker than a regex over tens of megabytes; controls and surrogates need one.
     this.line = new Line(text);
+    this.ownCopies = text.length <= OWN_COPIES_MAX_BYTES && !text.includes('"') && !text.includes('\\') && !JSON_ESCAPED_CONTROL_OR_SURROGATE.test(text);
     this.jsonSafe = !text.includes('"') && !text.includes('\\') && !JSON_ESCAPED_CONTROL_OR_SURROGATE.test(text);
   }
 
@@ -147,8 +149,10 @@ class FastParser {
   }
 
   /**
-   * A block map, as two arrays first: a big sceneIdMap stays that way (a LargeMap), anything else
-   * becomes the object yaml's toJS would build. Keys in ascending order (generated scene lists
+   * A block map, as two arrays first: a sceneIdMap stays that way (a LargeMap), anything else
+   * becomes the object yaml's toJS would build. Its keys are scene ids, different in every
+   * manifest: as object keys each costs V8 a hidden class of its own (50,000 manifests of 10
+   * scenes: 5.3 KB each at peak as objects, 3.5 KB as LargeMaps), and a million of them a hash table. Keys in ascending order (generated scene lists
    * usually are) cannot repeat; otherwise a Set finds repeats.
    */
   private mapping(indent: number, parentKey?: string): Record<string, unknown> | LargeMap {
@@ -158,7 +162,7 @@ class FastParser {
     for (;;) {
       const line = this.peek();
       if (line === null || line.indent < indent || isDocumentStart(line)) {
-        return parentKey === 'sceneIdMap' && keys.length >= LARGE_MAP ? new LargeMap(keys, values, { jsonSafe: this.jsonSafe, ascending: seen === undefined }) : objectOf(keys, values);
+        return parentKey === 'sceneIdMap' ? new LargeMap(keys, values, { jsonSafe: this.jsonSafe, ascending: seen === undefined }) : objectOf(keys, values);
       }
       if (line.indent > indent) unsupported();
       this.next();
@@ -168,8 +172,9 @@ class FastParser {
         if (seen.has(key)) unsupported(); // the full parser reports duplicates
         seen.add(key);
       }
-      values.push(rest === '' ? this.blockValue(indent, key) : inlineValue(rest));
-      keys.push(key);
+      const value = rest === '' ? this.blockValue(indent, key) : inlineValue(rest);
+      values.push(this.ownCopies && typeof value === 'string' ? ownCopy(value) : value);
+      keys.push(this.ownCopies ? ownCopy(key) : key);
     }
   }
 
@@ -196,6 +201,22 @@ class FastParser {
       items.push(inlineValue(rest));
     }
   }
+}
+
+/**
+ * Files up to this size have their keys and values copied out of the text. A slice of a string
+ * is a view that keeps the whole text alive: for 50,000 small manifests, their files' text was a
+ * third of what validate kept. The huge file is left as views (copying would double it).
+ */
+const OWN_COPIES_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A string that does not share its characters with the file's text (V8 copies slices shorter
+ * than 13 characters itself). JSON.parse of a quoted string is the quickest copy there is; the
+ * caller has checked that the text holds nothing JSON would unescape.
+ */
+function ownCopy(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(`"${text}"`) as string);
 }
 
 /** The object yaml's toJS builds: a key that exists on the prototype becomes a plain own property. */

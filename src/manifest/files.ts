@@ -6,7 +6,7 @@
  * UTF-8 text only, byte-order mark removed.
  */
 import bytes from 'bytes';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import { basename, relative, resolve, sep } from 'node:path';
@@ -20,6 +20,12 @@ export interface SourceFile {
   /** As shown to the user: relative to the working directory when inside it. */
   display: string;
   text: string;
+  /**
+   * Reads the file again, synchronously, for source positions after its text was let go (50,000
+   * small manifests would otherwise keep all their text until the last one is checked). Undefined
+   * when it is no longer a readable regular file.
+   */
+  reread?: () => SourceFile | undefined;
 }
 
 /** Expands file and directory arguments into a sorted, de-duplicated list of YAML files. */
@@ -104,7 +110,9 @@ export async function readSourceFile(
     if (info.size > maxBytes) return tooLarge(formatBytes(info.size));
     // Read until the end, never more than one byte past the cap: some files (/proc) report a size
     // of 0 and hold more, and a file may grow while it is read.
-    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, Math.max(info.size + 1, 64 * 1024)));
+    // Sized to the file (one byte more shows whether it grew): 50,000 small manifests each given
+    // a 64 KiB buffer showed as hundreds of megabytes of peak memory. Size 0 (/proc) starts at 64 KiB.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, info.size > 0 ? info.size + 1 : 64 * 1024));
     let length = 0;
     for (;;) {
       if (length === buffer.length) {
@@ -116,9 +124,27 @@ export async function readSourceFile(
       length += bytesRead;
     }
     if (length > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
-    return decode(buffer.subarray(0, length), display);
+    const decoded = decode(buffer.subarray(0, length), display);
+    if (decoded.ok) decoded.file.reread = () => rereadSync(absolute, display, maxBytes);
+    return decoded;
   } finally {
     await handle.close();
+  }
+}
+
+/** The same checks as readSourceFile, synchronously (positions are looked up from synchronous code). */
+function rereadSync(absolute: string, display: string, maxBytes: number): SourceFile | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > maxBytes) return undefined;
+    const decoded = decode(readFileSync(fd), display);
+    return decoded.ok ? decoded.file : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

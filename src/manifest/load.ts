@@ -57,7 +57,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       const ruleProblems = checkRules(parsed, kind, value.spec);
       diagnostics.push(...ruleProblems);
       candidates.push({
-        parsed,
+        parsed: { start: parsed.start, locate: parsed.locate },
         kind,
         name,
         spec: value.spec,

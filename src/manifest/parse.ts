@@ -9,7 +9,7 @@
  */
 import { LineCounter, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
-import { fastParse } from './fast-parse.js';
+import { fastParse, type FastDocument } from './fast-parse.js';
 import type { SourceFile } from './files.js';
 import { locateInDocument, type PathSegment } from './positions.js';
 import type { SourcePosition } from './types.js';
@@ -27,7 +27,7 @@ export interface ParsedDocument {
 }
 
 /** Files at least this big first try the fast path (see fast-parse.ts); small ones, where speed does not matter, always get the full parser. */
-export const FAST_PATH_MIN_BYTES = 16 * 1024;
+export const FAST_PATH_MIN_BYTES = 0;
 
 /**
  * Documents of a file: from the fast path when the file is big and plain
@@ -37,22 +37,32 @@ export const FAST_PATH_MIN_BYTES = 16 * 1024;
 export function parseSource(source: SourceFile): { documents: ParsedDocument[]; diagnostics: Diagnostic[] } {
   const fast = source.text.length >= FAST_PATH_MIN_BYTES ? fastParse(source.text) : undefined;
   if (!fast) return parseSourceFully(source);
+  // The text is read again for a position (an error path) when the file can be: the documents
+  // then do not keep it alive (see SourceFile.reread). No closure here may mention `source`.
+  return { diagnostics: [], documents: fastDocuments(fast, source.display, source.reread ?? keep(source)) };
+}
+
+function keep(source: SourceFile): () => SourceFile {
+  return () => source;
+}
+
+function fastDocuments(fast: readonly FastDocument[], display: string, again: () => SourceFile | undefined): ParsedDocument[] {
   let full: ParsedDocument[] | undefined;
-  return {
-    diagnostics: [],
-    documents: fast.map(({ value, line }) => {
-      const start = { file: source.display, line, col: 1 };
-      return {
-        file: source.display,
-        value,
-        start,
-        locate: (path, target) => {
-          full ??= parseSourceFully(source).documents;
-          return full.find((d) => d.start.line === line)?.locate(path, target) ?? start;
-        },
-      };
-    }),
-  };
+  return fast.map(({ value, line }) => {
+    const start = { file: display, line, col: 1 };
+    return {
+      file: display,
+      value,
+      start,
+      locate: (path, target) => {
+        if (full === undefined) {
+          const text = again();
+          full = text ? parseSourceFully(text).documents : [];
+        }
+        return full.find((d) => d.start.line === line)?.locate(path, target) ?? start;
+      },
+    };
+  });
 }
 
 /** The full parser: every YAML error reported, positions for every node. */

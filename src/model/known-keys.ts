@@ -4,9 +4,6 @@
  */
 import { LargeMap } from './large-map.js';
 
-/** Maps at least this big under `sceneIdMap` are read as LargeMaps. */
-export const LARGE_MAP = 1000;
-
 export function isLargeKnownMap(value: unknown): value is LargeMap {
   return value instanceof LargeMap;
 }

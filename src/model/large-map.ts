@@ -1,5 +1,5 @@
 /**
- * A million-scene sceneIdMap as two parallel arrays (keys in file order, values) instead of a
+ * A sceneIdMap (from ten scenes to a million) as two parallel arrays (keys in file order, values) instead of a
  * million-key object. V8 internalises every key of an object and moves it to a hash table: for a
  * million scenes that was a third of `rosetta plan`, and every later walk of the object cost
  * another 0.4 s. The fast parser makes one for a big sceneIdMap; everything that reads a body

@@ -4,12 +4,20 @@ import { pluralise } from '../text.js';
 import type { Plan } from './types.js';
 
 export function renderPlanText(plan: Plan): string {
+  return [...planTextChunks(plan)].join('');
+}
+
+/** The text plan a change at a time: 50,000 creates are megabytes of text, written as they are made. */
+export function* planTextChunks(plan: Plan): Generator<string> {
   const shown = plan.changes.filter((c) => c.action !== 'noop');
   if (shown.length === 0) {
-    return `No changes. ${pluralise(plan.summary.noop, 'resource')} ${plan.summary.noop === 1 ? 'is' : 'are'} up to date.\n`;
+    yield `No changes. ${pluralise(plan.summary.noop, 'resource')} ${plan.summary.noop === 1 ? 'is' : 'are'} up to date.\n`;
+    return;
   }
-  const out: string[] = ['rosetta will perform these actions:', ''];
+  yield 'rosetta will perform these actions:\n\n';
+  let pending = '';
   for (const change of shown) {
+    const out: string[] = [];
     out.push(`  ${SYMBOLS[change.action]} ${change.address} ${headline(change)}`);
     if (change.action === 'create') for (const line of bodyLines(change.body)) out.push(`      ${line}`);
     if (change.action === 'conflict') {
@@ -21,9 +29,13 @@ export function renderPlanText(plan: Plan): string {
     }
     const hint = advice(change);
     if (hint) out.push(`      → ${hint}`);
-    out.push('');
+    pending += `${out.join('\n')}\n\n`;
+    if (pending.length >= 64 * 1024) {
+      yield pending;
+      pending = '';
+    }
   }
-  out.push(summaryLine(plan.summary));
-  if (plan.summary.conflict > 0) out.push('Conflicts must be resolved before apply: the API has no update.');
-  return `${out.join('\n')}\n`;
+  const tail = [summaryLine(plan.summary)];
+  if (plan.summary.conflict > 0) tail.push('Conflicts must be resolved before apply: the API has no update.');
+  yield `${pending}${tail.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import type { Plan } from '../../plan/types.js';
 import { RosettaError, isRosettaError } from '../../errors.js';
 import { planJsonChunks } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
-import { renderPlanText } from '../../plan/render-text.js';
+import { planTextChunks } from '../../plan/render-text.js';
 import { planAction } from '../../actions/plan.js';
 import { apiClient, appendStepSummary, loadResources, withStore, type StateOptions } from '../context.js';
 import { ExitCode, writeChunks, type Io } from '../io.js';
@@ -35,7 +35,8 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   }
 
   if (options.format === 'json') await writeChunks(io, planJsonChunks(plan));
-  else io.stdout((options.format === 'text' ? renderPlanText : renderPlanMarkdown)(plan));
+  else if (options.format === 'text') await writeChunks(io, planTextChunks(plan));
+  else io.stdout(renderPlanMarkdown(plan));
   await appendStepSummary(io, renderPlanMarkdown(plan));
   if (options.out && options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
 

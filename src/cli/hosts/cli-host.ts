@@ -3,10 +3,10 @@ import { assertNever } from '../../assert.js';
 import type { ApplyEvent } from '../../apply/types.js';
 import { RosettaError } from '../../errors.js';
 import type { ConfirmRequest, IoHost, RosettaEvent } from '../../host/events.js';
-import { renderPlanText } from '../../plan/render-text.js';
+import { planTextChunks } from '../../plan/render-text.js';
 import { pluralise, printable } from '../../text.js';
 import { statusLine } from '../commands/status-output.js';
-import type { Io } from '../io.js';
+import { writeChunks, type Io } from '../io.js';
 import { ListrProgress } from './listr-progress.js';
 import { plainProgress } from './plain-progress.js';
 
@@ -22,8 +22,7 @@ export function cliHost(io: Io, format: 'text' | 'json' | 'markdown' = 'text'): 
     notify(event: RosettaEvent): void | Promise<void> {
       switch (event.code) {
         case 'plan.ready':
-          if (text) io.stdout(renderPlanText(event.data.plan));
-          return;
+          return text ? writeChunks(io, planTextChunks(event.data.plan)) : undefined;
         case 'state.lock.warning':
           return io.stderr(`warning: ${printable(event.data.message)}\n`);
         case 'state.resolve.unchecked':
