@@ -36,7 +36,8 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
     return;
   }
   if (value instanceof LargeMap) {
-    writeLargeMap(value, sink);
+    // Straight from its arrays, the object never built; the parser vouched whether anything needs escaping.
+    writeEntries(value.keys, value.values, value.sortedPositions(), value.jsonSafe ? quoteSafe : quote, sink);
     return;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -52,16 +53,23 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
     emit(sink, ']');
     return;
   }
+  const record = value as Record<string, unknown>;
+  const keys = sortedKeys(record);
+  writeEntries(keys, keys.map((key) => record[key]), null, quote, sink);
+}
+
+/** An object's entries, at `order`'s positions (null: as given, sorted already). */
+function writeEntries(keys: readonly string[], values: readonly unknown[], order: readonly number[] | null, q: (text: string) => string, sink: { hash: Hash; buffer: string }): void {
   emit(sink, '{');
   let first = true;
-  const record = value as Record<string, unknown>;
-  for (const key of sortedKeys(record)) {
-    const item = record[key];
+  for (let j = 0; j < keys.length; j++) {
+    const i = order === null ? j : order[j]!;
+    const item = values[i];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    const prefix = `${first ? '' : ','}${quote(key)}:`;
+    const prefix = `${first ? '' : ','}${q(keys[i]!)}:`;
     first = false;
     // Strings, by far the most common leaf (scene URIs), are written inline.
-    if (typeof item === 'string') emit(sink, prefix + quote(item));
+    if (typeof item === 'string') emit(sink, prefix + q(item));
     else {
       emit(sink, prefix);
       write(item, sink);
@@ -70,26 +78,9 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
   emit(sink, '}');
 }
 
-/** A LargeMap's entries in canonical (sorted) order, straight from its arrays: the object is never built. */
-function writeLargeMap(map: LargeMap, sink: { hash: Hash; buffer: string }): void {
-  emit(sink, '{');
-  const order = map.sortedPositions();
-  // The parser vouched that no key or value needs escaping: quote without a look.
-  const q = map.jsonSafe ? (text: string) => `"${text}"` : quote;
-  let first = true;
-  for (let j = 0; j < map.size; j++) {
-    const i = order === null ? j : order[j]!;
-    const item = map.values[i];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    const prefix = `${first ? '' : ','}${q(map.keys[i]!)}:`;
-    first = false;
-    if (typeof item === 'string') emit(sink, prefix + q(item));
-    else {
-      emit(sink, prefix);
-      write(item, sink);
-    }
-  }
-  emit(sink, '}');
+/** For text the parser vouched needs no escaping. */
+function quoteSafe(text: string): string {
+  return `"${text}"`;
 }
 
 function sortedKeys(record: object): readonly string[] {

@@ -89,12 +89,14 @@ function contract(make: () => StateStore): void {
     await store.putBody('sha256:one', { n: 1 });
     const many = new Map<string, unknown>(Array.from({ length: 50 }, (_, i) => [`sha256:b${i}`, { n: i, text: `line\nbreak ${'é'.repeat(i)}` }]));
     many.set('sha256:one', { n: 'not stored again' });
+    many.set('sha256:separator', { text: 'a\u001eb\u001e' });
     await store.putBodies(many);
     await store.putBodies(new Map());
     const reader = open();
     expect(await reader.getBody('sha256:one')).toEqual({ n: 1 });
     expect(await reader.getBody('sha256:b0')).toEqual({ n: 0, text: 'line\nbreak ' });
     expect(await reader.getBody('sha256:b49')).toEqual({ n: 49, text: `line\nbreak ${'é'.repeat(49)}` });
+    expect(await reader.getBody('sha256:separator')).toEqual({ text: 'a\u001eb\u001e' });
   });
 
   it('locks: a second holder fails fast, naming the first; released, it can be taken again', async () => {
