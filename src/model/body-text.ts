@@ -1,15 +1,49 @@
 /**
  * A wire body's JSON text, made once: the client sends it, the body store keeps it. A thousand
- * 100-scene bodies are 7 MB of JSON; making it twice per apply showed in profiles.
+ * 100-scene bodies are 7 MB of JSON; making it twice per apply showed in profiles. A sceneIdMap
+ * held as a LargeMap is written from its arrays (JSON.stringify would build the object first).
  */
+import { LargeMap } from './large-map.js';
+
 const texts = new WeakMap<object, string>();
 
 export function bodyText(body: unknown): string {
   if (typeof body !== 'object' || body === null) return JSON.stringify(body);
   let text = texts.get(body);
   if (text === undefined) {
-    text = JSON.stringify(body);
+    text = withLargeMaps(body) ? objectJson(body as Record<string, unknown>) : JSON.stringify(body);
     texts.set(body, text);
   }
   return text;
+}
+
+/** A body (a flat object) with a LargeMap among its fields. */
+function withLargeMaps(body: object): boolean {
+  if (Array.isArray(body)) return false;
+  for (const value of Object.values(body)) if (value instanceof LargeMap) return true;
+  return false;
+}
+
+/** JSON.stringify of the object, each LargeMap field written from its arrays. */
+function objectJson(body: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    const text = value instanceof LargeMap ? largeMapJson(value) : JSON.stringify(value);
+    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+function largeMapJson(map: LargeMap): string {
+  const quote = map.jsonSafe ? (text: string) => `"${text}"` : (text: string) => JSON.stringify(text);
+  const order = map.jsonPositions();
+  const parts: string[] = [];
+  for (let j = 0; j < map.size; j++) {
+    const i = order === null ? j : order[j]!;
+    const value = map.values[i];
+    const text = typeof value === 'string' ? quote(value) : JSON.stringify(value);
+    if (text !== undefined) parts.push(`${quote(map.keys[i]!)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
 }

@@ -36,8 +36,10 @@ export class LargeMap {
     if (this.#object === undefined) {
       const object: Record<string, unknown> = {};
       for (let i = 0; i < this.keys.length; i++) {
+        const key = this.keys[i]!;
         // Own data properties, like yaml's toJS: "__proto__" is a key, never the prototype.
-        Object.defineProperty(object, this.keys[i]!, { value: this.values[i], writable: true, enumerable: true, configurable: true });
+        if (key === '__proto__') Object.defineProperty(object, key, { value: this.values[i], writable: true, enumerable: true, configurable: true });
+        else object[key] = this.values[i];
       }
       this.#object = object;
     }

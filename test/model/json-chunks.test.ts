@@ -1,6 +1,7 @@
 // jsonChunks must give JSON.stringify(value, null, 2)'s bytes; a LargeMap must read as the object it stands for.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bodyText } from '../../src/model/body-text.js';
 import { bodyDigest } from '../../src/model/digest.js';
 import { jsonChunks } from '../../src/model/json-chunks.js';
 import { entriesOf, keysOf } from '../../src/model/known-keys.js';
@@ -52,6 +53,7 @@ describe('LargeMap', () => {
         const plain = { annotationRequestId: 'x', sceneIdMap: object };
         expect([...jsonChunks(body)].join('')).toBe(JSON.stringify(plain, null, 2));
         expect(JSON.stringify(body)).toBe(JSON.stringify(plain));
+        expect(bodyText(body)).toBe(JSON.stringify(plain));
         expect(bodyDigest(body)).toBe(bodyDigest(plain));
         expect([...keysOf(map)].sort()).toEqual(Object.keys(object).sort());
         const { keys, valueAt } = entriesOf(map);
