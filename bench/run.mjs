@@ -249,7 +249,7 @@ if (!smoke) {
   const table = rows.map((r) => `| ${r.suite} | ${r.figure} | ${r.target} | ${r.met ? 'yes' : `**no**${limits}`} | ${r.note} |`).join('\n');
   const generated = `${START}
 Produced by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node.js ${process.version}.
-Every figure is a ratio of two measurements taken in the same run; plan and floor are medians of ${REPEATS} fresh processes, the huge-request times medians of 3.
+Every figure is a ratio of two measurements taken in the same run, each a median of fresh processes (how many: the setup column; plan and floor: ${REPEATS}).
 
 | suite | figure | target | met | setup |
 | --- | --- | --- | --- | --- |
