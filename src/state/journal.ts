@@ -41,8 +41,9 @@ export function journalLine(state: State, delta: StateDelta, appliedPlansChanged
 }
 
 /**
- * Applies the journal's complete lines to the snapshot (in place) and returns how many bytes of the
- * journal are complete lines. Lines at or below the snapshot's serial were compacted into it already.
+ * Applies the journal's complete lines to the snapshot (in place) and returns how many bytes (UTF-8,
+ * as the writer counts and truncates: not string indexes) of the journal are complete lines. Lines
+ * at or below the snapshot's serial were compacted into it already.
  */
 export function replayJournal(state: State, text: string, location: string): { validBytes: number; replayed: number } {
   let start = 0;
@@ -50,7 +51,8 @@ export function replayJournal(state: State, text: string, location: string): { v
   let lineNumber = 0;
   for (;;) {
     const end = text.indexOf('\n', start);
-    if (end < 0) return { validBytes: start, replayed }; // a torn tail (or nothing) after the last newline
+    // A torn tail (or nothing) after the last newline.
+    if (end < 0) return { validBytes: Buffer.byteLength(text.slice(0, start), 'utf8'), replayed };
     lineNumber++;
     const line = text.slice(start, end);
     start = end + 1;

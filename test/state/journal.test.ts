@@ -56,6 +56,21 @@ describe('file state journal', () => {
     expect(Object.keys((await new FileStateStore(path).read()).resources).sort()).toEqual(['AnnotationRequest/a', 'AnnotationRequest/c']);
   });
 
+  it('keeps every byte of a journal holding non-ASCII text when the next run appends', async () => {
+    const path = join(tempDir(), 'state.json');
+    const first = new FileStateStore(path);
+    const session = new StateSession(first, await first.read());
+    await session.put('AnnotationRequest/a', { ...record('a'), annotationRequestName: 'Überprüfung – ünï 漢字' });
+    await session.put('AnnotationRequest/b', record('b'));
+    // The next run reads first (as every command does), then appends.
+    const second = new FileStateStore(path);
+    const state = await second.read();
+    await new StateSession(second, state).put('AnnotationRequest/c', record('c'));
+    const read = await new FileStateStore(path).read();
+    expect(Object.keys(read.resources).sort()).toEqual(['AnnotationRequest/a', 'AnnotationRequest/b', 'AnnotationRequest/c']);
+    expect(read.resources['AnnotationRequest/a']).toMatchObject({ annotationRequestName: 'Überprüfung – ünï 漢字' });
+  });
+
   it('refuses a complete line that does not parse, naming the line', async () => {
     const path = join(tempDir(), 'state.json');
     const store = new FileStateStore(path);
