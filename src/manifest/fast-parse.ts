@@ -85,8 +85,9 @@ class FastParser {
     if (text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) unsupported();
     // includes() is far quicker than a regex over tens of megabytes; controls and surrogates need one.
     this.line = new Line(text);
-    this.ownCopies = text.length <= OWN_COPIES_MAX_BYTES && !text.includes('"') && !text.includes('\\') && !JSON_ESCAPED_CONTROL_OR_SURROGATE.test(text);
     this.jsonSafe = !text.includes('"') && !text.includes('\\') && !JSON_ESCAPED_CONTROL_OR_SURROGATE.test(text);
+    // ownCopy copies through JSON.parse, which needs the same guarantee.
+    this.ownCopies = text.length <= OWN_COPIES_MAX_BYTES && this.jsonSafe;
   }
 
   documents(): FastDocument[] {

@@ -26,16 +26,13 @@ export interface ParsedDocument {
   locate(path: readonly PathSegment[], target: 'key' | 'value'): SourcePosition;
 }
 
-/** Files at least this big first try the fast path (see fast-parse.ts); small ones, where speed does not matter, always get the full parser. */
-export const FAST_PATH_MIN_BYTES = 0;
-
 /**
- * Documents of a file: from the fast path when the file is big and plain
+ * Documents of a file: from the fast path (fast-parse.ts) when the file is plain
  * enough, otherwise from the full parser. Fast documents find their positions
  * (only needed to report a problem) by parsing the file fully on first use.
  */
 export function parseSource(source: SourceFile): { documents: ParsedDocument[]; diagnostics: Diagnostic[] } {
-  const fast = source.text.length >= FAST_PATH_MIN_BYTES ? fastParse(source.text) : undefined;
+  const fast = fastParse(source.text);
   if (!fast) return parseSourceFully(source);
   // The text is read again for a position (an error path) when the file can be: the documents
   // then do not keep it alive (see SourceFile.reread). No closure here may mention `source`.

@@ -36,7 +36,7 @@ function objectJson(body: Record<string, unknown>): string {
 }
 
 function largeMapJson(map: LargeMap): string {
-  const quote = map.jsonSafe ? (text: string) => `"${text}"` : (text: string) => JSON.stringify(text);
+  const quote = map.quote;
   const order = map.jsonPositions();
   const parts: string[] = [];
   for (let j = 0; j < map.size; j++) {

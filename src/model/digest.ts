@@ -36,8 +36,8 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
     return;
   }
   if (value instanceof LargeMap) {
-    // Straight from its arrays, the object never built; the parser vouched whether anything needs escaping.
-    writeEntries(value.keys, value.values, value.sortedPositions(), value.jsonSafe ? quoteSafe : quote, sink);
+    // Straight from its arrays, the object never built.
+    writeEntries(value.keys, value.values, value.sortedPositions(), value.quote, sink);
     return;
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -78,10 +78,6 @@ function writeEntries(keys: readonly string[], values: readonly unknown[], order
   emit(sink, '}');
 }
 
-/** For text the parser vouched needs no escaping. */
-function quoteSafe(text: string): string {
-  return `"${text}"`;
-}
 
 function sortedKeys(record: object): readonly string[] {
   const keys = keysOf(record);

@@ -62,12 +62,11 @@ function* write(input: unknown, key: string, indent: string, emit: (text: string
     yield* writeLargeMap(value, indent, emit, pending);
     return;
   }
-  const { keys, values, order } = value instanceof LargeMap ? { keys: value.keys, values: value.values, order: value.jsonPositions() } : plainEntries(value as Record<string, unknown>);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
   let first = true;
-  for (let j = 0; j < keys.length; j++) {
-    const i = order === null ? j : order[j]!;
-    const k = keys[i]!;
-    const item = values[i];
+  for (const k of keys) {
+    const item = record[k];
     if (!present(item)) continue;
     emit(first ? `{\n${inner}${JSON.stringify(k)}: ` : `,\n${inner}${JSON.stringify(k)}: `);
     first = false;
@@ -78,18 +77,13 @@ function* write(input: unknown, key: string, indent: string, emit: (text: string
   emit(first ? '{}' : `\n${indent}}`);
 }
 
-function plainEntries(record: Record<string, unknown>): { keys: readonly string[]; values: readonly unknown[]; order: null } {
-  const keys = Object.keys(record);
-  return { keys, values: keys.map((key) => record[key]), order: null };
-}
-
 /**
  * A LargeMap's entries, string values written in one tight loop (a million of them): quoted without
  * a look when the parser vouched that nothing needs escaping, and handed out a chunk at a time.
  */
 function* writeLargeMap(map: LargeMap, indent: string, emit: (text: string) => void, pending: string[]): Generator<void> {
   const inner = `${indent}  `;
-  const quote = map.jsonSafe ? (text: string) => `"${text}"` : (text: string) => JSON.stringify(text);
+  const quote = map.quote;
   const order = map.jsonPositions();
   const { keys, values } = map;
   let first = true;

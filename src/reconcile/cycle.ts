@@ -139,8 +139,9 @@ function logHost(log: Logger, revision: string, dryRun: boolean): IoHost {
           return log.warn({ address, attempt, delayMs }, `${address}: retrying (${reason})`);
         }
         case 'apply.create.warning':
+          return log.warn({ ...at, address: event.data.address }, `${event.data.address}: ${event.data.message}`);
         case 'state.lock.warning':
-          return log.warn({ ...at, ...('address' in event.data ? { address: event.data.address } : {}) }, 'address' in event.data ? `${event.data.address}: ${event.data.message}` : event.data.message);
+          return log.warn(at, event.data.message);
         case 'apply.create.result': {
           const r = event.data.result;
           const fields = { ...at, address: r.address, outcome: r.outcome, code: r.code, requestId: r.requestId, samplingPackageId: r.samplingPackageId, pending: r.pending, unrecorded: r.unrecorded };

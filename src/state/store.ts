@@ -128,7 +128,7 @@ export class FileStateStore implements StateStore {
     const state = text === undefined ? emptyState() : parseStateDocument(text, this.location, backup);
     const { validBytes } = replayJournal(state, journal, this.journalPath);
     checkStateFormat(state, journal === '' ? this.location : `${this.location} (with ${this.journalPath})`, backup);
-    this.snapshotBytes = text?.length ?? 0;
+    this.snapshotBytes = text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
     this.journalValidBytes = validBytes;
     this.appliedPlansText = JSON.stringify(state.appliedPlans);
     return state;
@@ -157,7 +157,7 @@ export class FileStateStore implements StateStore {
     await this.ensureDirectory();
     await this.backupOnce();
     try {
-      this.journal ??= await JournalWriter.open(this.journalPath, this.journalValidBytes ?? (await this.completeJournalBytes()), this.fs);
+      this.journal ??= await JournalWriter.open(this.journalPath, await this.completeJournalBytes(), this.fs);
       await this.journal.append(line);
       this.appliedPlansText = plans;
       this.latest = state;
@@ -196,7 +196,7 @@ export class FileStateStore implements StateStore {
   /** Writes the whole state as state.json, then drops the journal (its lines are now at or below the snapshot's serial). */
   private async compact({ text, appliedPlans }: Snapshot): Promise<void> {
     await writeFileDurably(this.location, text, this.fs);
-    this.snapshotBytes = text.length;
+    this.snapshotBytes = Buffer.byteLength(text, 'utf8');
     this.appliedPlansText = appliedPlans;
     await this.journal?.close().catch(() => undefined);
     this.journal = undefined;
@@ -227,7 +227,7 @@ export class FileStateStore implements StateStore {
         await link(this.location, temporary).catch(async () => writeFile(temporary, await readFile(this.location)));
         await this.fs.rename(temporary, this.backupPath);
       }
-      const journalBytes = this.journalValidBytes ?? (await this.completeJournalBytes());
+      const journalBytes = await this.completeJournalBytes();
       if (journalBytes > 0) await copyFile(this.journalPath, backupJournal);
       else await this.fs.unlink(backupJournal).catch(() => undefined);
       await fsyncDirectory(dirname(this.location), this.fs);
@@ -237,10 +237,13 @@ export class FileStateStore implements StateStore {
     this.backedUp = true;
   }
 
-  /** For a write without a read first: how much of the journal is complete lines. */
+  /** How much of the journal is complete lines: known from the last read, else read once (a write without a read first). */
   private async completeJournalBytes(): Promise<number> {
-    const text = await readFile(this.journalPath, 'utf8').catch(() => '');
-    return Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+    if (this.journalValidBytes === undefined) {
+      const text = await readFile(this.journalPath, 'utf8').catch(() => '');
+      this.journalValidBytes = Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1), 'utf8');
+    }
+    return this.journalValidBytes;
   }
 
   async close(): Promise<void> {
