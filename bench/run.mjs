@@ -206,14 +206,7 @@ const benchDatabase = await createBenchDatabase(postgresUrl);
 if (benchDatabase) {
   // A fresh simulator for every run: one that already holds the requests answers 53004, and the
   // adoption's read-back would be measured instead of the creates.
-  const applyOn = async (...args) => {
-    const fresh = await startSimulator({ port: 0, faults: { latencyMs: LATENCY } });
-    try {
-      return await task('apply', withSampling, args[0], fresh.url, String(CONCURRENCY), ...args.slice(1));
-    } finally {
-      await fresh.close();
-    }
-  };
+  const applyOn = (state, ...workspace) => withFreshSim((url) => task('apply', withSampling, state, url, String(CONCURRENCY), ...workspace));
   const fileRuns = [];
   const pgRuns = [];
   for (let i = 0; i < (smoke ? 1 : 5); i++) {
@@ -221,7 +214,7 @@ if (benchDatabase) {
     pgRuns.push(await applyOn(benchDatabase.url, `bench-${i}`));
   }
   await benchDatabase.drop();
-  const mid = (runs) => runs.map((r) => r.engineMs).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  const mid = (runs) => medianOf(runs.map((r) => r.engineMs));
   const ratio = mid(pgRuns) / mid(fileRuns);
   row('apply: PostgreSQL vs file state', `${x(ratio)} (${s(mid(pgRuns))} vs ${s(mid(fileRuns))})`, '≤ 1.2×', ratio <= 1.2, `${pgRuns[0].creates} creates (${N / 10} sampling: pending record, then answer), ${LATENCY} ms latency, --concurrency ${CONCURRENCY}; medians of ${fileRuns.length}, alternated`);
 } else {

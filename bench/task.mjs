@@ -49,37 +49,59 @@ async function floor() {
   return { documents };
 }
 
-async function validate() {
+/** The manifests of DIR, which must be valid. */
+async function loadValid() {
   const { resources, diagnostics } = await loadManifests([dir], { cwd: process.cwd() });
   if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
-  return { documents: resources.length };
+  return resources;
 }
 
-async function plan() {
-  const { resources, diagnostics } = await loadManifests([dir], { cwd: process.cwd() });
-  if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
+async function validate() {
+  return { documents: (await loadValid()).length };
+}
+
+/** The plan of DIR against STATE, rendered by `chunks` and written out as the CLI writes it. */
+async function planOut(chunks) {
+  const resources = await loadValid();
   const store = new FileStateStore(statePath);
   const result = await planAgainst(resources, await store.read(), store, []);
-  const textBytes = await writeOut(planTextChunks(result));
-  return { documents: resources.length, summary: result.summary, textBytes };
+  return { documents: resources.length, summary: result.summary, bytes: await writeOut(chunks(result)) };
 }
 
-async function apply() {
-  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+const plan = () => planOut(planTextChunks);
+
+/** What `rosetta plan --format json > file` does, in one process: the JSON is written out, chunk by chunk. */
+const planJson = () => planOut(planJsonChunks);
+
+/**
+ * An apply run around `run` (timed by it): the state locked and read, the creates planned, a client;
+ * everything closed afterwards.
+ */
+async function applyWith(run) {
+  const resources = await loadValid();
   const store = openStore({ state: statePath, workspace, cwd: process.cwd() });
   const lock = await store.lock({ command: 'bench apply' });
   const state = await store.read();
   const planned = await planAgainst(resources, state, store, []);
   const creates = planned.changes.filter((c) => c.action === 'create');
   const client = new RosettaClient({ endpoint: url, credentials: SIMULATOR_CREDENTIALS });
-  const engineStarted = performance.now();
-  const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, host: quietHost, concurrency: Number(concurrency) });
-  const engineMs = performance.now() - engineStarted;
-  await client.close();
-  await lock.release();
-  await store.close();
-  return { creates: creates.length, engineMs, summary: report.summary };
+  const engine = () => applyCreates(creates, { client, session: new StateSession(store, state), store, host: quietHost, concurrency: Number(concurrency) });
+  try {
+    return { creates: creates.length, records: Object.keys(state.resources).length, ...(await run(engine, lock)) };
+  } finally {
+    await client.close();
+    await lock.release();
+    await store.close();
+  }
 }
+
+/** The engine alone (engineMs). */
+const apply = () =>
+  applyWith(async (engine) => {
+    const started = performance.now();
+    const report = await engine();
+    return { engineMs: performance.now() - started, summary: report.summary };
+  });
 
 /** Reading the huge manifest as cheaply as anything could: its lines, and a Map of its scenes. */
 async function floorHuge() {
@@ -93,16 +115,6 @@ async function floorHuge() {
     scenes += map.size;
   }
   return { scenes };
-}
-
-/** What `rosetta plan --format json > file` does, in one process: the JSON is written out, chunk by chunk. */
-async function planJson() {
-  const { resources, diagnostics } = await loadManifests([dir], { cwd: process.cwd() });
-  if (diagnostics.length > 0) throw new Error(`unexpected diagnostics: ${diagnostics[0].message}`);
-  const store = new FileStateStore(statePath);
-  const result = await planAgainst(resources, await store.read(), store, []);
-  const jsonBytes = await writeOut(planJsonChunks(result));
-  return { documents: resources.length, summary: result.summary, jsonBytes };
 }
 
 /** Writes chunks as the CLI writes them to stdout (with backpressure), to /dev/null; returns the length. */
@@ -119,7 +131,7 @@ async function writeOut(chunks) {
 
 /** The same creates with nothing around them: signed, keep-alive, CONCURRENCY in flight, no state. */
 async function raw() {
-  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+  const resources = await loadValid();
   const agent = new Agent({ keepAliveTimeout: 4_000 });
   const limit = pLimit(Number(concurrency));
   const started = performance.now();
@@ -139,27 +151,18 @@ async function raw() {
   return { creates: resources.length, ok, engineMs };
 }
 
-/** One apply run's creates: the engine, then the lock's release (where the file store compacts). */
-async function applyRun() {
-  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
-  const store = openStore({ state: statePath, cwd: process.cwd() });
-  const lock = await store.lock({ command: 'bench apply' });
-  const state = await store.read();
-  const planned = await planAgainst(resources, state, store, []);
-  const creates = planned.changes.filter((c) => c.action === 'create');
-  const client = new RosettaClient({ endpoint: url, credentials: SIMULATOR_CREDENTIALS });
-  const started = performance.now();
-  const report = await applyCreates(creates, { client, session: new StateSession(store, state), store, host: quietHost, concurrency: Number(concurrency) });
-  await lock.release();
-  const runMs = performance.now() - started;
-  await client.close();
-  await store.close();
-  return { creates: creates.length, records: Object.keys(state.resources).length, runMs, summary: report.summary };
-}
+/** One apply run's creates: the engine, then the lock's release (where the file store compacts) (runMs). */
+const applyRun = () =>
+  applyWith(async (engine, lock) => {
+    const started = performance.now();
+    const report = await engine();
+    await lock.release();
+    return { runMs: performance.now() - started, summary: report.summary };
+  });
 
 /** Like the vendor's curl sample: sequential, a fresh connection and signature per request. */
 async function vendor() {
-  const { resources } = await loadManifests([dir], { cwd: process.cwd() });
+  const resources = await loadValid();
   const sendStarted = performance.now();
   let ok = 0;
   for (const r of resources) {
