@@ -20,8 +20,22 @@ import { LargeMap } from '../model/large-map.js';
 
 class Unsupported extends Error {}
 
-/** Characters JSON must escape besides quotes and backslashes (the newline ends lines, so it is never in a scalar). A quoted scalar's escapes are decoded, so a text without these, '"' and '\\' yields no string that needs escaping. */
-const JSON_ESCAPED_CONTROL_OR_SURROGATE = /[\u0000-\u0009\u000b-\u001f\ud800-\udfff]/;
+/**
+ * Characters the fast path does not read: YAML trims only spaces and tabs, while JavaScript's
+ * trim() also strips U+00A0, U+FEFF, U+2028/2029, the other Unicode space separators, VT and FF,
+ * so a value ending in one of them would be read differently (issue 18). Control characters and
+ * NEL are YAML's business too (c-printable). A file holding any of them goes to the full parser,
+ * which reads them as YAML does; a manifest rule then decides whether a name may hold them.
+ */
+const STEP_ASIDE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+/** STEP_ASIDE and the surrogates in one scan (the common case of a 70 MB file pays for one). */
+const STEP_ASIDE_OR_SURROGATE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\ud800-\udfff]/;
+
+/**
+ * yaml refuses an implicit key whose `:` is more than 1024 characters after its start
+ * (KEY_OVER_1024_CHARS); anything near that goes to the full parser, which says so.
+ */
+const MAX_IMPLICIT_KEY_CHARS = 1000;
 
 /** Names that `key in {}` finds on Object.prototype. */
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
@@ -37,19 +51,19 @@ const unsupported = (): never => {
 class Line {
   indent = 0;
   number = 0;
-  /** Content: source[from, to), after the indentation, trailing whitespace trimmed. */
+  /** Content: source[from, to), after the indentation, trailing spaces trimmed. */
   from = 0;
   to = 0;
   private sliced: string | undefined;
 
   constructor(readonly source: string) {}
 
-  set(indent: number, number: number, from: number, to: number, text?: string): this {
+  set(indent: number, number: number, from: number, to: number): this {
     this.indent = indent;
     this.number = number;
     this.from = from;
     this.to = to;
-    this.sliced = text;
+    this.sliced = undefined;
     return this;
   }
 
@@ -83,9 +97,12 @@ class FastParser {
 
   constructor(private readonly text: string) {
     if (text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text))) unsupported();
-    // includes() is far quicker than a regex over tens of megabytes; controls and surrogates need one.
+    // includes() is far quicker than a regex over tens of megabytes; the rest needs one scan.
+    const suspect = STEP_ASIDE_OR_SURROGATE.test(text);
+    if (suspect && STEP_ASIDE.test(text)) unsupported();
     this.line = new Line(text);
-    this.jsonSafe = !text.includes('"') && !text.includes('\\') && !JSON_ESCAPED_CONTROL_OR_SURROGATE.test(text);
+    // With no control characters left (STEP_ASIDE), only quotes, backslashes and surrogates need escaping in JSON.
+    this.jsonSafe = !suspect && !text.includes('"') && !text.includes('\\');
     // ownCopy copies through JSON.parse, which needs the same guarantee.
     this.ownCopies = text.length <= OWN_COPIES_MAX_BYTES && this.jsonSafe;
   }
@@ -123,14 +140,11 @@ class FastParser {
       let from = start;
       while (from < end && text.charCodeAt(from) === 32) from++;
       const indent = from - start;
+      // Only spaces are trimmed: YAML's whitespace is spaces and tabs, and tabs were refused above.
       let to = end;
       while (to > from && text.charCodeAt(to - 1) === 32) to--;
-      // Other trailing whitespace (rare) is trimmed as trimEnd does.
-      const last = to > from ? text.charCodeAt(to - 1) : 33;
-      const trimmed = last < 32 || last > 126 ? text.slice(from, to).trimEnd() : undefined;
-      if (trimmed !== undefined) to = from + trimmed.length;
       if (to === from || text.charCodeAt(from) === 35 /* # */) continue;
-      const line = this.line.set(indent, this.lineNumber, from, to, trimmed);
+      const line = this.line.set(indent, this.lineNumber, from, to);
       if (indent === 0) {
         const content = line.text;
         if (content.startsWith('%') || content === '...' || content.startsWith('... ') || (content.startsWith('---') && !isDocumentMarker(content))) unsupported();
@@ -197,7 +211,7 @@ class FastParser {
         return items;
       }
       this.next();
-      const rest = line.text.slice(1).trimStart();
+      const rest = trimSpacesStart(line.text.slice(1));
       if (rest === '' || rest.startsWith('- ') || looksLikePair(rest)) unsupported(); // nested blocks in lists: full parser
       items.push(inlineValue(rest));
     }
@@ -252,12 +266,12 @@ function splitPairOf(line: Line): { key: string; rest: string } {
   const colon = first === 34 || first === 39 ? -1 : source.indexOf(': ', from);
   if (colon < 0 || colon >= to) return splitPair(line.text);
   const key = source.slice(from, colon);
-  if (!isPlainStart(key) || key.includes(' #') || key !== key.trim() || resolvePlain(key) !== key) unsupported();
+  if (!isPlainKey(key)) unsupported();
   let start = colon + 1;
   while (start < to && source.charCodeAt(start) === 32) start++;
   // As splitPair: a value that starts with "#" after the space is a comment.
   if (start === to || source.charCodeAt(start) === 35) return { key, rest: '' };
-  return { key, rest: stripComment(source.slice(start, to)).trim() };
+  return { key, rest: trimSpaces(stripComment(source.slice(start, to))) };
 }
 
 /** `key: rest` → key (a string, quoted or plain) and the raw rest. */
@@ -266,6 +280,7 @@ function splitPair(text: string): { key: string; rest: string } {
   let after: string;
   if (text.startsWith('"') || text.startsWith("'")) {
     const end = quotedEnd(text);
+    if (end > MAX_IMPLICIT_KEY_CHARS) unsupported();
     key = quoted(text.slice(0, end + 1));
     after = text.slice(end + 1);
     if (!(after.startsWith(': ') || after === ':')) unsupported();
@@ -275,43 +290,43 @@ function splitPair(text: string): { key: string; rest: string } {
     if (end <= 0) unsupported();
     key = text.slice(0, end);
     after = text.slice(end);
-    if (!isPlainStart(key) || key.includes(' #') || key !== key.trim() || resolvePlain(key) !== key) unsupported();
+    if (!isPlainKey(key)) unsupported();
   }
-  return { key, rest: stripComment(after.slice(1)).trim() };
+  return { key, rest: trimSpaces(stripComment(after.slice(1))) };
 }
 
 /** A scalar or a one-line flow collection after `key:` or `- `. */
 function inlineValue(raw: string): unknown {
-  const text = raw.trim();
+  const text = trimSpaces(raw);
   if (text.startsWith('"') || text.startsWith("'")) {
     const end = quotedEnd(text);
-    if (stripComment(text.slice(end + 1)).trim() !== '') unsupported();
+    if (trimSpaces(stripComment(text.slice(end + 1))) !== '') unsupported();
     return quoted(text.slice(0, end + 1));
   }
-  if (text.startsWith('[')) return flowSequence(stripComment(text).trim());
-  if (text.startsWith('{')) return flowMapping(stripComment(text).trim());
-  const plain = stripComment(text).trim();
+  if (text.startsWith('[')) return flowSequence(trimSpaces(stripComment(text)));
+  if (text.startsWith('{')) return flowMapping(trimSpaces(stripComment(text)));
+  const plain = trimSpaces(stripComment(text));
   if (!isPlainStart(plain) || plain.includes(': ') || plain.endsWith(':')) unsupported();
   return resolvePlain(plain);
 }
 
 function flowSequence(text: string): unknown[] {
   if (!text.endsWith(']')) unsupported();
-  const inner = text.slice(1, -1).trim();
+  const inner = trimSpaces(text.slice(1, -1));
   if (inner === '') return [];
   return flowItems(inner).map(flowScalar);
 }
 
 function flowMapping(text: string): Record<string, unknown> {
   if (!text.endsWith('}')) unsupported();
-  const inner = text.slice(1, -1).trim();
+  const inner = trimSpaces(text.slice(1, -1));
   const map: Record<string, unknown> = {};
   if (inner === '') return map;
   for (const item of flowItems(inner)) {
     const colon = item.indexOf(': ');
     if (colon <= 0) unsupported();
-    const key = item.slice(0, colon).trim();
-    if (!isPlainStart(key) || resolvePlain(key) !== key || Object.hasOwn(map, key) || PROTOTYPE_KEYS.has(key)) unsupported();
+    const key = item.slice(0, colon);
+    if (!isPlainKey(key) || Object.hasOwn(map, key) || PROTOTYPE_KEYS.has(key)) unsupported();
     map[key] = flowScalar(item.slice(colon + 2));
   }
   return map;
@@ -320,15 +335,35 @@ function flowMapping(text: string): Record<string, unknown> {
 /** Comma-separated items of a flow collection with no nesting, quotes or comments inside. */
 function flowItems(inner: string): string[] {
   if (/[[\]{}"'#]/.test(inner)) unsupported();
-  const items = inner.split(',').map((s) => s.trim());
+  const items = inner.split(',').map(trimSpaces);
   if (items.some((s) => s === '')) unsupported();
   return items;
 }
 
 function flowScalar(text: string): unknown {
-  const t = text.trim();
+  const t = trimSpaces(text);
   if (!isPlainStart(t) || t.includes(':')) unsupported();
   return resolvePlain(t);
+}
+
+/** A plain implicit key the fast path reads as itself: a string, no comment, no edge spaces, not near yaml's length limit. */
+function isPlainKey(key: string): boolean {
+  return key.length <= MAX_IMPLICIT_KEY_CHARS && isPlainStart(key) && !key.includes(' #') && key === trimSpaces(key) && resolvePlain(key) === key;
+}
+
+/** YAML's trim: spaces only (tabs never reach here; other Unicode spaces send the file to the full parser). */
+function trimSpaces(text: string): string {
+  let from = 0;
+  let to = text.length;
+  while (from < to && text.charCodeAt(from) === 32) from++;
+  while (to > from && text.charCodeAt(to - 1) === 32) to--;
+  return from === 0 && to === text.length ? text : text.slice(from, to);
+}
+
+function trimSpacesStart(text: string): string {
+  let from = 0;
+  while (from < text.length && text.charCodeAt(from) === 32) from++;
+  return from === 0 ? text : text.slice(from);
 }
 
 function isPlainStart(text: string): boolean {

@@ -17,14 +17,15 @@ import type { Kind } from './types.js';
 export const MAX_ID_BYTES = 255;
 
 type Spec = Record<string, unknown>;
-type Report = (path: PathSegment[], rule: string, message: string, hint?: string) => void;
+type Report = (path: PathSegment[], rule: string, message: string, hint?: string, target?: 'key' | 'value') => void;
 
 export function checkRules(parsed: ParsedDocument, kind: Kind, spec: Spec): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report: Report = (path, rule, message, hint) => {
-    diagnostics.push({ rule, ...positionOf(parsed, ['spec', ...path]), message, ...(hint === undefined ? {} : { hint }) });
+  const report: Report = (path, rule, message, hint, target) => {
+    diagnostics.push({ rule, ...positionOf(parsed, ['spec', ...path], target), message, ...(hint === undefined ? {} : { hint }) });
   };
   checkValues(spec, [], report);
+  checkIdentifierEdges(spec, kind, report);
   if (kind === 'AnnotationRequest') checkAnnotationRequest(spec, report);
   else checkSamplingPlan(spec, report);
   return diagnostics;
@@ -61,6 +62,62 @@ function stringProblem(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Ids and names must not start or end with whitespace or an invisible character (a no-break space
+ * pasted from a spreadsheet, a U+2028 from a document). YAML keeps them, the platform would store
+ * them, and nobody reviewing the pull request sees them: an id that differs from the one everybody
+ * reads, or a derived annotationRequestId that changes. Refused on every reading path (issue 18).
+ */
+const IDENTIFIER_FIELDS = {
+  AnnotationRequest: ['annotationRequestId', 'annotationRequestName', 'campaignId'],
+  SamplingPlan: ['annotationRequestId', 'annotationRequestRef', 'poolName'],
+} as const satisfies Record<Kind, readonly string[]>;
+
+function checkIdentifierEdges(spec: Spec, kind: Kind, report: Report): void {
+  for (const field of IDENTIFIER_FIELDS[kind]) {
+    const value = spec[field];
+    if (typeof value !== 'string') continue;
+    const problem = edgeProblem(value);
+    if (problem) report([field], 'rules.edge-space', `spec.${field}: ${problem}`, EDGE_HINT);
+  }
+}
+
+const EDGE_HINT = 'remove it: the character would be sent as part of the value, and reviewers cannot see it';
+
+/** Says which invisible character a text starts or ends with, if any. */
+export function edgeProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  const first = text.charCodeAt(0);
+  if (isSpaceLike(first)) return `starts with ${describeCodePoint(first)}`;
+  const last = text.charCodeAt(text.length - 1);
+  if (isSpaceLike(last)) return `ends with ${describeCodePoint(last)}`;
+  return undefined;
+}
+
+/** Whitespace by JavaScript's or Unicode's reckoning, controls, and the zero-width characters people paste by accident. */
+function isSpaceLike(code: number): boolean {
+  if (code > 32 && code < 127) return false; // the common case, decided at once
+  return code <= 32 || (code >= 127 && code <= 0xa0) || code === 0x1680 || (code >= 0x2000 && code <= 0x200d) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x2060 || code === 0x3000 || code === 0xfeff;
+}
+
+const CODE_POINT_NAMES: Readonly<Record<number, string>> = {
+  0x09: 'a tab',
+  0x0a: 'a line feed',
+  0x0d: 'a carriage return',
+  0x20: 'a space',
+  0x85: 'U+0085 (next line)',
+  0xa0: 'U+00A0 (no-break space)',
+  0x2028: 'U+2028 (line separator)',
+  0x2029: 'U+2029 (paragraph separator)',
+  0x200b: 'U+200B (zero-width space)',
+  0x3000: 'U+3000 (ideographic space)',
+  0xfeff: 'U+FEFF (zero-width no-break space, a byte order mark)',
+};
+
+function describeCodePoint(code: number): string {
+  return CODE_POINT_NAMES[code] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')} (an invisible or space character)`;
+}
+
 function checkAnnotationRequest(spec: Spec, report: Report): void {
   checkNotBlank(spec, 'annotationRequestName', report);
   for (const field of ['annotationRequestId', 'annotationRequestName']) {
@@ -80,12 +137,20 @@ function checkAnnotationRequest(spec: Spec, report: Report): void {
     for (let i = 0; i < keys.length; i++) {
       const sceneId = keys[i]!;
       const uri = valueAt(i);
-      if (sceneId === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', 'spec.sceneIdMap: a scene id must not be empty');
-      else if (uri === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', `${field(sceneId)}: the scene URI must not be empty`);
-      else if (large && typeof uri !== 'string') report(['sceneIdMap', sceneId], 'schema.type', `${field(sceneId)}: expected a string, found ${describeValue(uri)}`);
-      else if (large) {
-        const problem = stringProblem(sceneId) ?? stringProblem(uri as string);
+      if (sceneId === '') {
+        report(['sceneIdMap', sceneId], 'rules.empty-scene', 'spec.sceneIdMap: a scene id must not be empty');
+        continue;
+      }
+      const idEdge = edgeProblem(sceneId);
+      if (idEdge) report(['sceneIdMap', sceneId], 'rules.edge-space', `${field(sceneId)}: the scene id ${idEdge}`, EDGE_HINT, 'key');
+      if (uri === '') report(['sceneIdMap', sceneId], 'rules.empty-scene', `${field(sceneId)}: the scene URI must not be empty`);
+      else if (typeof uri !== 'string') {
+        if (large) report(['sceneIdMap', sceneId], 'schema.type', `${field(sceneId)}: expected a string, found ${describeValue(uri)}`);
+      } else {
+        const problem = large ? (stringProblem(sceneId) ?? stringProblem(uri)) : undefined;
         if (problem) report(['sceneIdMap', sceneId], 'rules.bad-string', `${field(sceneId)}: ${problem}`);
+        const uriEdge = edgeProblem(uri);
+        if (uriEdge) report(['sceneIdMap', sceneId], 'rules.edge-space', `${field(sceneId)}: the scene URI ${uriEdge}`, EDGE_HINT);
       }
     }
   }
