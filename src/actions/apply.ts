@@ -27,6 +27,8 @@ export interface ApplyActionOptions {
   lock: { command: string; timeoutMs?: number; env?: NodeJS.ProcessEnv };
   concurrency: number;
   strictAdopt?: boolean;
+  /** --allow-sampling-on-adopted: create sampling plans under requests that existed before this state (guarantee 7). */
+  allowSamplingOnAdopted?: boolean;
   /** Send without asking the host (--auto-approve; a saved plan was reviewed when it was made). */
   autoApprove?: boolean;
   /**
@@ -57,6 +59,8 @@ export interface ApplyActionResult {
   stateFailure?: RosettaError;
   /** Sampling plans left pending with an unknown outcome. */
   pending: number;
+  /** Sampling plans held back: their requests existed before this state (guarantee 7). */
+  held: number;
   /** Nothing failed, was skipped, interrupted or left pending. */
   ok: boolean;
 }
@@ -68,7 +72,7 @@ export async function applyAction(options: ApplyActionOptions): Promise<ApplyAct
     const state = await store.read();
     const { plan, planId } = 'planFile' in options.source
       ? await savedPlanFor(options.source, state)
-      : { plan: await planAgainst(options.source.resources, state, store, checkTargets(options.source.targets, options.source.resources, state)), planId: undefined };
+      : { plan: await planAgainst(options.source.resources, state, store, checkTargets(options.source.targets, options.source.resources, state), { allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false }), planId: undefined };
     await host.notify({ code: 'plan.ready', level: 'info', data: { plan } });
 
     if (plan.summary.conflict > 0 && (options.conflicts ?? 'refuse') === 'refuse') {
@@ -76,7 +80,7 @@ export async function applyAction(options: ApplyActionOptions): Promise<ApplyAct
     }
     const creates = plan.changes.filter((c): c is Create => c.action === 'create');
     const approved = creates.length === 0 || options.autoApprove === true || (await host.confirm({ code: 'apply.confirm', count: creates.length, plan }));
-    if (!approved) return { plan, report: emptyReport(), state, declined: true, pending: 0, ok: true };
+    if (!approved) return { plan, report: emptyReport(), state, declined: true, pending: 0, held: plan.summary.held, ok: true };
 
     const session = new StateSession(store, state);
     const report = creates.length > 0
@@ -86,9 +90,10 @@ export async function applyAction(options: ApplyActionOptions): Promise<ApplyAct
 
     // After a failed state write the in-memory state holds changes that never reached the store.
     const stateFailure = session.failed === undefined ? undefined : asStateError(session.failed);
-    const pending = stateFailure ? 0 : Object.values(session.current.resources).filter((r) => r.status === 'pending').length;
-    const ok = stateFailure === undefined && report.summary.failed === 0 && report.summary.skipped === 0 && !report.interrupted && pending === 0;
-    return { plan, report, state: session.current, declined: false, ...(stateFailure ? { stateFailure } : {}), pending, ok };
+    const pending = stateFailure ? 0 : Object.values(session.current.resources).filter((r) => r.kind === 'SamplingPlan' && r.status === 'pending').length;
+    const held = plan.summary.held + report.results.filter((r) => r.held).length;
+    const ok = stateFailure === undefined && report.summary.failed === 0 && report.summary.skipped === 0 && !report.interrupted && pending === 0 && held === 0;
+    return { plan, report, state: session.current, declined: false, ...(stateFailure ? { stateFailure } : {}), pending, held, ok };
   } finally {
     await lock.release().catch(() => undefined);
   }

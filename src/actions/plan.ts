@@ -23,7 +23,7 @@ import type { State } from '../state/types.js';
 export function checkNamesAgainstState(resources: readonly Resource[], state: State): void {
   const holders = new Map<string, string>();
   for (const [address, record] of Object.entries(state.resources)) {
-    if (record.kind === 'AnnotationRequest' && record.status === 'applied' && record.annotationRequestName !== undefined) holders.set(record.annotationRequestName, address);
+    if (record.kind === 'AnnotationRequest' && record.annotationRequestName !== undefined) holders.set(record.annotationRequestName, address);
   }
   const problems: string[] = [];
   for (const r of resources) {
@@ -53,7 +53,13 @@ export function checkTargets(targets: readonly string[], resources: readonly Res
 }
 
 /** Plans against the state, loading the applied bodies of changed resources for field-level diffs. */
-export async function planAgainst(resources: readonly Resource[], state: State, store: Pick<BodyStore, 'getBody'>, targets: readonly string[], refreshed?: ReadonlyMap<string, Refreshed>): Promise<Plan> {
+export async function planAgainst(
+  resources: readonly Resource[],
+  state: State,
+  store: Pick<BodyStore, 'getBody'>,
+  targets: readonly string[],
+  extra: { refreshed?: ReadonlyMap<string, Refreshed> | undefined; allowSamplingOnAdopted?: boolean } = {},
+): Promise<Plan> {
   checkNamesAgainstState(resources, state);
   const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
   const appliedBodies = new Map<string, unknown>();
@@ -64,7 +70,8 @@ export async function planAgainst(resources: readonly Resource[], state: State, 
       if (body !== undefined) appliedBodies.set(record.digest, body);
     }
   }
-  return makePlan(resources, state, { targets, appliedBodies, digests, ...(refreshed ? { refreshed } : {}) });
+  const { refreshed, allowSamplingOnAdopted = false } = extra;
+  return makePlan(resources, state, { targets, appliedBodies, digests, allowSamplingOnAdopted, ...(refreshed ? { refreshed } : {}) });
 }
 
 export interface PlanActionOptions {
@@ -76,6 +83,8 @@ export interface PlanActionOptions {
   refresh?: ReadClient;
   /** Saves the plan for `apply --plan`, with the endpoint it is for and the tool's version. */
   save?: { path: string; endpoint: string; rosettaVersion: string };
+  /** --allow-sampling-on-adopted: a person checked (guarantee 7). */
+  allowSamplingOnAdopted?: boolean;
 }
 
 /** rosetta plan: read the state (and, if asked, the platform), plan, and save the plan if asked. */
@@ -83,7 +92,7 @@ export async function planAction(options: PlanActionOptions): Promise<Plan> {
   const { resources, store } = options;
   const state = await store.read();
   const refreshed = options.refresh ? await refreshState(state, options.refresh, store) : undefined;
-  const plan = await planAgainst(resources, state, store, checkTargets(options.targets, resources, state), refreshed);
+  const plan = await planAgainst(resources, state, store, checkTargets(options.targets, resources, state), { refreshed, allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false });
   if (options.save) {
     const { path, endpoint, rosettaVersion } = options.save;
     await savePlan(path, plan, { rosettaVersion, endpoint, manifestsDigest: manifestsDigest(resources) });

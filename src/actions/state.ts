@@ -75,6 +75,9 @@ export function resolvePending(edit: StateEdit & { client?: ReadClient }, addres
   return withSession(edit, async (session) => {
     const record = requireRecord(session.current.resources, address, edit.store);
     if (record.status !== 'pending') throw new RosettaError('ROS_USAGE', `${address} is not pending (it is ${recordStatus(record)}); nothing to resolve`);
+    if (record.kind === 'AnnotationRequest') {
+      throw new RosettaError('ROS_USAGE', `${address} is an annotation request sent without a recorded answer; it needs nothing by hand`, { hint: 'run apply: it is sent again with the same id, and 53004 confirms it' });
+    }
     if ('notCreated' in resolution) {
       await session.remove(address);
       return;

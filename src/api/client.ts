@@ -11,7 +11,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { AnnotationRequestBody, SamplingBody } from '../model/resources.js';
-import type { Outcome } from './codes.js';
+import { REFUSED_HTTP_STATUSES, type Outcome } from './codes.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
 import { signedHeaders, type Credentials } from './signing.js';
 import { bodyText } from '../model/body-text.js';
@@ -74,6 +74,11 @@ export interface ApiResult<T = unknown> {
   data?: T;
   hint?: string;
   attempts: number;
+  /**
+   * An earlier attempt of this call had an unknown outcome (it may have reached the server): a
+   * 53004 on a retry may be the answer to this client's own first attempt.
+   */
+  earlierAttemptUnknown?: true;
 }
 
 export interface SamplingPackage {
@@ -159,6 +164,7 @@ export class RosettaClient {
   private async call(method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, { signal, onRetry }: CallOptions): Promise<ApiResult> {
     const operation = `${method} ${path.split('?')[0]}`;
     let last: AttemptResult | undefined;
+    let earlierAttemptUnknown = false;
     for (let n = 1; ; n++) {
       last = await attempt({
         dispatcher: this.dispatcher,
@@ -177,8 +183,9 @@ export class RosettaClient {
       const retryable = last.outcome === 'transient' || (last.outcome === 'ambiguous' && idempotent);
       if (!retryable || n >= this.retry.attempts || signal?.aborted) {
         const { retryAfterMs: _unused, ...result } = last;
-        return { ...result, attempts: n };
+        return { ...result, attempts: n, ...(earlierAttemptUnknown ? { earlierAttemptUnknown: true as const } : {}) };
       }
+      if (mayHaveTakenEffect(last)) earlierAttemptUnknown = true;
       const delayMs = backoffDelay(this.retry, n, this.random, last.retryAfterMs);
       const event = { operation, attempt: n, delayMs, reason: last.code === undefined ? last.message : `${last.code} ${last.message}` };
       this.options.onRetry?.(event);
@@ -187,3 +194,20 @@ export class RosettaClient {
     }
   }
 }
+
+/**
+ * Whether an attempt that is about to be retried may have done its work on the server: no answer
+ * (reset, timeout), a gateway error that may hide a create, a 2xx that is not an envelope, or
+ * 53001 (the same create is still in progress). A refused connection, 429/503 and a business
+ * error did nothing.
+ */
+export function mayHaveTakenEffect(attempt: { outcome: Outcome; httpStatus?: number; code?: number }): boolean {
+  if (attempt.outcome === 'ambiguous' || attempt.code === DUPLICATE_SUBMISSION_IN_FLIGHT) return true;
+  const status = attempt.httpStatus;
+  if (status === undefined) return false;
+  if (status >= 500) return !REFUSED_HTTP_STATUSES.has(status);
+  return status >= 200 && status < 300 && attempt.code === undefined;
+}
+
+/** "Do not create annotation request repeatedly": the same create is being processed. */
+const DUPLICATE_SUBMISSION_IN_FLIGHT = 53001;

@@ -6,7 +6,7 @@
  * for sampling plans, at most once (pending record → send → record the answer).
  */
 import type { CallOptions } from '../api/client.js';
-import { sendCreate } from '../kinds/index.js';
+import { heldAdvice, sendCreate } from '../kinds/index.js';
 import type { CreateContext } from '../kinds/types.js';
 import type { Create } from '../plan/types.js';
 import type { StateSession } from '../state/session.js';
@@ -63,7 +63,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     await null;
     const base = { kind: create.kind, name: create.name, address: create.address };
     const skipped = await dependencyProblem(create);
-    if (skipped) return finish({ ...base, outcome: 'skipped', message: skipped });
+    if (skipped) return finish({ ...base, outcome: 'skipped', ...skipped });
     const release = await slots.acquire();
     try {
       const stopped = stopReason();
@@ -98,18 +98,21 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     }
   };
 
-  /** A sampling plan waits for its annotation request; the reason it must be skipped, if any. */
-  const dependencyProblem = async (create: Create): Promise<string | undefined> => {
+  /** A sampling plan waits for its annotation request; why it must be skipped (or held back), if so. */
+  const dependencyProblem = async (create: Create): Promise<Partial<ResourceResult> | undefined> => {
     if (create.kind !== 'SamplingPlan' || !create.dependsOn) return undefined;
     const dependsOn = create.dependsOn;
     const inThisRun = results.get(dependsOn);
     if (inThisRun) {
       const dependency = await inThisRun;
-      if (dependency.outcome !== 'created' && dependency.outcome !== 'adopted') return `${dependsOn} was not applied (${dependency.outcome})`;
-      return dependency.absent ? absentMessage(dependsOn) : undefined;
+      if (dependency.outcome !== 'created' && dependency.outcome !== 'adopted') return { message: `${dependsOn} was not applied (${dependency.outcome})` };
+      if (dependency.absent) return { message: absentMessage(dependsOn) };
+      // Adopted in this run without this state having sent it: guarantee 7.
+      if (dependency.existedBefore && !create.onAdoptedRequest) return heldResult(create.address, dependsOn, dependency.code);
+      return undefined;
     }
     const applied = deps.session.record(dependsOn);
-    return applied?.kind === 'AnnotationRequest' && applied.status === 'applied' && applied.absent ? absentMessage(dependsOn) : undefined;
+    return applied?.kind === 'AnnotationRequest' && applied.status === 'applied' && applied.absent ? { message: absentMessage(dependsOn) } : undefined;
   };
 
   const warn = (address: string, message: string): void => {
@@ -152,17 +155,31 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     },
     recordQuietly: (entry) => deps.session.put(address, entry).catch(() => undefined),
     forget: () => deps.session.remove(address).catch(() => undefined),
+    restore: () => {
+      const before = found.get(address);
+      return (before ? deps.session.put(address, before) : deps.session.remove(address)).catch(() => undefined);
+    },
     keepBody: (digest, body) => void bodies.set(digest, { address, body }),
     strictAdopt: deps.strictAdopt ?? false,
     now,
   });
 
+  /** The records the creates found, to put back when a create's intent turns out to be void. */
+  const found = new Map(creates.map((c) => [c.address, deps.session.record(c.address)]));
   for (const create of creates) results.set(create.address, run(create));
   const settled = await Promise.all(results.values());
   await keepBodies();
   const report: ApplyReport = { results: settled, summary: summariseResults(settled), interrupted: unstarted > 0 };
   await deps.host.notify({ code: 'apply.end', level: 'info', data: { report } });
   return report;
+}
+
+function heldResult(address: string, dependsOn: string, code: number | undefined): Partial<ResourceResult> {
+  return {
+    held: true,
+    message: `held back: ${dependsOn} already existed (${code ?? 'adopted'}) and this state had not sent it, so a sampling package may exist already`,
+    hint: heldAdvice(address),
+  };
 }
 
 function absentMessage(dependsOn: string): string {

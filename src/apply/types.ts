@@ -27,6 +27,10 @@ export interface ResourceResult {
   unrecorded?: boolean;
   /** An adopted request (53005) that the platform says does not exist under this id. */
   absent?: boolean;
+  /** An adopted request that existed before this state (it had not sent it): its sampling plans are held back. */
+  existedBefore?: boolean;
+  /** A sampling plan held back because its request existed before this state (guarantee 7). */
+  held?: boolean;
   warnings?: string[];
 }
 

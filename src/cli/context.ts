@@ -24,7 +24,24 @@ export interface StateOptions {
  * The caller closes it (withStore does).
  */
 export function openStateStore(options: StateOptions, io: Io): StateStore {
-  return openStore({ state: options.state ?? io.env.ROSETTA_STATE, workspace: options.workspace ?? io.env.ROSETTA_WORKSPACE, cwd: io.cwd });
+  return openStore({ state: stateLocation(options, io.env), workspace: options.workspace ?? io.env.ROSETTA_WORKSPACE, cwd: io.cwd });
+}
+
+/**
+ * --state, else ROSETTA_STATE, else undefined (the default file). An empty value is an error, not
+ * the default: a CI secret that is missing arrives as an empty variable, and falling back to a
+ * fresh local state would re-create everything (guarantee 7).
+ */
+export function stateLocation(options: StateOptions, env: NodeJS.ProcessEnv): string | undefined {
+  if (options.state === '') {
+    throw new RosettaError('ROS_USAGE', '--state is empty', { hint: 'give a state file path or a postgres:// URL, or leave --state out for .rosetta/state.json' });
+  }
+  if (options.state === undefined && env.ROSETTA_STATE === '') {
+    throw new RosettaError('ROS_USAGE', 'ROSETTA_STATE is set but empty (a CI secret that is missing or not passed to this job?)', {
+      hint: 'set ROSETTA_STATE to the state file or postgres:// URL this pipeline uses; unset it to use .rosetta/state.json on purpose',
+    });
+  }
+  return options.state ?? env.ROSETTA_STATE;
 }
 
 /** Opens the store, runs `work`, and closes it whatever happens (a database pool would keep the process alive). */

@@ -106,6 +106,8 @@ function buildProgram(io: Io): Command {
   const insecureOption = () => new Option('--insecure', 'allow plain http to a non-loopback host');
   const lockTimeoutOption = () => new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)').default('0s');
   const collect = (value: string, previous: string[]) => [...previous, value];
+  const allowSamplingOnAdoptedOption = () =>
+    new Option('--allow-sampling-on-adopted', 'also create sampling plans whose annotation request existed before this state (53004/53005), once a person has checked that the platform has no package for them');
   /** The options plan and apply share: where the state is, the API, and how big a manifest may be. */
   const addStateAndApiOptions = (command: Command): Command =>
     stateOption(command).addOption(endpointOption()).addOption(insecureOption()).addOption(maxFileSize());
@@ -118,6 +120,7 @@ function buildProgram(io: Io): Command {
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--refresh', 'first read every applied resource from the platform (needs the endpoint and keys): lost requests are created again, differences shown as drift')
     .option('--target <KIND/NAME>', 'plan only this resource and what it needs (repeatable)', collect, [])
+    .addOption(allowSamplingOnAdoptedOption())
     .action(async (paths: string[], options) => {
       const { planCommand } = await import('./commands/plan.js');
       await planCommand(paths, options, io);
@@ -132,6 +135,7 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--target <KIND/NAME>', 'apply only this resource and what it needs (repeatable)', collect, [])
     .option('--strict-adopt', 'fail when an existing request (53004/53005) differs from the manifest')
+    .addOption(allowSamplingOnAdoptedOption())
     .option('--request-timeout <duration>', 'deadline for each request, from sending to the last byte of the answer (e.g. 30s, 2m)', '2m')
     .option('--wait', 'after a successful apply, wait until every annotation request has settled (as status --wait)')
     .option('--timeout <duration>', 'how long --wait waits', '30m')

@@ -6,6 +6,7 @@
 import { adoptionMismatches } from './adoption.js';
 import type { ResourceResult } from '../apply/types.js';
 import { describeReadFailure } from '../api/reads.js';
+import { mayHaveTakenEffect } from '../api/client.js';
 import { answerFields } from './answer.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
 
@@ -27,20 +28,39 @@ type AnnotationCreate = CreateOf<'AnnotationRequest'>;
 
 async function create(create: AnnotationCreate, context: CreateContext): Promise<ResourceResult> {
   const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
+  // The intent is durable before the request leaves: if this run dies before the answer is
+  // recorded, the next one knows this state sent it, and a 53004 then is its own (guarantee 7).
+  await context.recordIntent({
+    kind: 'AnnotationRequest',
+    name: create.name,
+    status: 'pending',
+    digest: create.digest,
+    annotationRequestId: create.body.annotationRequestId,
+    annotationRequestName: create.body.annotationRequestName,
+    startedAt: context.now().toISOString(),
+  });
   const answer = await context.client.createAnnotationRequest(create.body, context.call);
   if (answer.outcome !== 'adopted') context.answered(); // an adoption reads the request back first
   if (answer.outcome !== 'ok' && answer.outcome !== 'adopted') {
-    const maybe = answer.outcome === 'ambiguous' ? ' (it may exist; the next apply confirms it by id: 53004 adopts it)' : '';
+    const unknown = answer.earlierAttemptUnknown === true || mayHaveTakenEffect(answer);
+    // Nothing was created: the record goes back to what it was. Otherwise the intent stays.
+    if (!unknown) await context.restore();
+    const maybe = unknown ? ' (it may exist; the next apply sends it again and a 53004 confirms it by id)' : '';
     return { ...base, ...answerFields(answer), outcome: 'failed', message: `${answer.message}${maybe}` };
   }
+  // Adopted: this state's own only if it had sent this create before, in an earlier run that
+  // stopped before recording the answer, or in an earlier attempt of this call.
+  const sentHere = answer.outcome === 'adopted' && (create.reason === 'unconfirmed' || answer.earlierAttemptUnknown === true);
+  const existedBefore = answer.outcome === 'adopted' && !sentHere;
   const { warnings, absent } = answer.outcome === 'adopted' ? await verifyAdoption(create, context) : { warnings: [], absent: false };
   context.answered();
   if (warnings.length > 0 && context.strictAdopt) {
+    await context.restore();
     return { ...base, ...answerFields(answer), outcome: 'failed', message: `already exists but does not match (--strict-adopt): ${warnings.join('; ')}`, warnings };
   }
   for (const w of warnings) context.warn(w);
   const outcome = answer.outcome === 'ok' ? 'created' : 'adopted';
-  const result: ResourceResult = { ...base, ...answerFields(answer), outcome, ...(warnings.length > 0 ? { warnings } : {}), ...(absent ? { absent: true } : {}) };
+  const result: ResourceResult = { ...base, ...answerFields(answer), outcome, ...(warnings.length > 0 ? { warnings } : {}), ...(absent ? { absent: true } : {}), ...(existedBefore ? { existedBefore: true } : {}) };
   context.keepBody(create.digest, create.body);
   return context.recordConfirmed(
     {
@@ -54,6 +74,7 @@ async function create(create: AnnotationCreate, context: CreateContext): Promise
       ...(answer.code === undefined ? {} : { code: answer.code }),
       ...(answer.requestId === undefined ? {} : { requestId: answer.requestId }),
       ...(absent ? { absent: true as const } : {}),
+      ...(sentHere ? { sentHere: true as const } : {}),
       appliedAt: context.now().toISOString(),
     },
     result,
@@ -85,7 +106,9 @@ export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus> =
   createHeadline: (c) =>
     c.reason === 'gone'
       ? `will be created again: the platform no longer has it (retry-safe: the id ${c.body.annotationRequestId} is ours)`
-      : `will be created (retry-safe: the id ${c.body.annotationRequestId} is ours)`,
+      : c.reason === 'unconfirmed'
+        ? `will be sent again: an earlier apply sent it and stopped before recording the answer (retry-safe: the id ${c.body.annotationRequestId} is ours)`
+        : `will be created (retry-safe: the id ${c.body.annotationRequestId} is ours)`,
   create,
   readStatus,
   idLabel: (record) => `annotationRequestId=${record.annotationRequestId}`,

@@ -13,6 +13,7 @@ import { samplingPlan, type PackageStatus } from './sampling-plan.js';
 import type { CreateContext, StatusReadOptions } from './types.js';
 
 export type { RequestStatus, PackageStatus };
+export { heldAdvice } from './sampling-plan.js';
 export type ResourceStatus = RequestStatus | PackageStatus;
 
 /** The facts about a kind that need no value of it. */

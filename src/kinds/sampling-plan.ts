@@ -94,11 +94,17 @@ async function readStatus(address: string, record: RecordOf<'SamplingPlan'>, opt
   };
 }
 
+/** What to do about a sampling plan held back under a request that existed before this state (guarantee 7). */
+export function heldAdvice(address: string): string {
+  return `if the platform has a package for it: rosetta import ${address} <samplingPackageId>; once a person has checked that none exists: rosetta apply --allow-sampling-on-adopted --target ${address}`;
+}
+
 export const samplingPlan: KindModule<'SamplingPlan', PackageStatus> = {
   kind: 'SamplingPlan',
   noun: 'sampling package',
   retrySafe: false,
-  createHeadline: (c) => `will be created at most once (no client id: never resent automatically)${c.dependsOn ? ` after ${c.dependsOn}` : ''}`,
+  createHeadline: (c) =>
+    `will be created at most once (no client id: never resent automatically)${c.dependsOn ? ` after ${c.dependsOn}` : ''}${c.onAdoptedRequest ? ', also if that request was adopted (--allow-sampling-on-adopted)' : ''}`,
   create,
   readStatus,
   idLabel: (record) => (record.status === 'pending' ? `annotationRequestId=${record.annotationRequestId} (package unknown)` : `samplingPackageId=${record.samplingPackageId}`),

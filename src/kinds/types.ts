@@ -32,6 +32,8 @@ export interface CreateContext {
   recordQuietly(record: ResourceRecord): Promise<void>;
   /** Best effort: forget the intent (a definite "not created"). */
   forget(): Promise<void>;
+  /** Best effort: put back the record this create found (or none), replacing its intent. */
+  restore(): Promise<void>;
   /** Keep a body by digest for later diffs (written after the run). */
   keepBody(digest: string, body: unknown): void;
   strictAdopt: boolean;

@@ -19,6 +19,8 @@ export interface PlanOptions {
   digests?: ReadonlyMap<string, string>;
   /** What plan --refresh read from the platform, by address. */
   refreshed?: ReadonlyMap<string, Refreshed>;
+  /** Create sampling plans under adopted requests too (a person checked): see heldBy. */
+  allowSamplingOnAdopted?: boolean;
 }
 
 export function plan(resources: readonly Resource[], state: State, options: PlanOptions = {}): Plan {
@@ -33,11 +35,17 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
     const refreshed = options.refreshed?.get(resource.address);
     // An annotation request the platform lost is created again: its id is ours, so it is safe.
     const gone = refreshed !== undefined && 'gone' in refreshed;
-    if (!record || gone) {
-      const why = gone ? { reason: 'gone' as const } : {};
-      changes.push(createOf(resource, { ...base, ...why, digest }));
+    // A request this state sent and did not hear back from: sent again, safely (the id is ours).
+    const unconfirmed = record?.kind === 'AnnotationRequest' && record.status === 'pending';
+    const held = !record && resource.kind === 'SamplingPlan' ? heldBy(resource.dependsOn, state) : undefined;
+    if (held && !options.allowSamplingOnAdopted) {
+      changes.push({ ...base, kind: 'SamplingPlan', action: 'held', dependsOn: held.address, ...(held.code === undefined ? {} : { adoptedCode: held.code }) });
+    } else if (!record || gone || unconfirmed) {
+      const why = gone ? { reason: 'gone' as const } : unconfirmed ? { reason: 'unconfirmed' as const } : {};
+      // With the opt-in, a sampling create also goes ahead if its request turns out adopted during the run.
+      changes.push(createOf(resource, { ...base, ...why, digest }, options.allowSamplingOnAdopted === true && resource.kind === 'SamplingPlan' && resource.dependsOn !== undefined));
     } else if (record.status === 'pending') {
-      changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.reason ? { reason: record.reason } : {}) });
+      changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.kind === 'SamplingPlan' && record.reason ? { reason: record.reason } : {}) });
     } else if (record.digest === digest) {
       // Drift is shown instead of "up to date"; a conflict (the manifest changed) is shown first.
       if (refreshed && 'drift' in refreshed) changes.push({ ...base, action: 'drift', ...refreshed.drift });
@@ -80,6 +88,21 @@ function markRenames(changes: Change[]): void {
   });
 }
 
+/**
+ * The annotation request a new sampling plan must wait for a person on, if any: one this state
+ * adopted (53004/53005) without having sent it, so it existed before this state, and so may its
+ * sampling packages (guarantee 7). Requests this state created, re-sent after a crash (sentHere)
+ * or that a person imported are its own.
+ */
+export function heldBy(dependsOn: string | undefined, state: State): { address: string; code: number | undefined } | undefined {
+  if (dependsOn === undefined) return undefined;
+  const request = state.resources[dependsOn];
+  if (request?.kind !== 'AnnotationRequest' || request.status !== 'applied') return undefined;
+  // An absent request (53005 for a name another request holds) is skipped at apply, with its own reason.
+  if (request.outcome !== 'adopted' || request.sentHere || request.absent) return undefined;
+  return { address: dependsOn, code: request.code };
+}
+
 /** Targets plus the annotation requests their sampling plans need. */
 function select(resources: readonly Resource[], targets: readonly string[] | undefined): readonly Resource[] {
   if (!targets || targets.length === 0) return resources;
@@ -94,12 +117,20 @@ function byOrder(a: Change, b: Change): number {
 }
 
 /** The create for a resource, by kind (whether it is retry-safe is the kind's own fact). */
-function createOf(resource: Resource, common: { name: string; address: string; digest: string; reason?: 'gone' }): Create {
+function createOf(resource: Resource, common: { name: string; address: string; digest: string; reason?: 'gone' | 'unconfirmed' }, onAdoptedRequest: boolean): Create {
   switch (resource.kind) {
     case 'AnnotationRequest':
       return { ...common, kind: 'AnnotationRequest', action: 'create', body: resource.body, retrySafe: true };
     case 'SamplingPlan':
-      return { ...common, kind: 'SamplingPlan', action: 'create', body: resource.body, retrySafe: false, ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}) };
+      return {
+        ...common,
+        kind: 'SamplingPlan',
+        action: 'create',
+        body: resource.body,
+        retrySafe: false,
+        ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}),
+        ...(onAdoptedRequest ? { onAdoptedRequest: true as const } : {}),
+      };
     default:
       return assertNever(resource);
   }

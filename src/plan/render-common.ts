@@ -1,11 +1,11 @@
 /** Pieces shared by the text and markdown renderers. */
-import { createHeadline } from '../kinds/index.js';
+import { createHeadline, heldAdvice } from '../kinds/index.js';
 import { entriesOf } from '../model/known-keys.js';
 import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from './types.js';
 
-export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', orphan: '-', drift: '~' };
+export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', held: '=', orphan: '-', drift: '~' };
 
 /** One line saying what happens to a resource and why. */
 export function headline(change: Change): string {
@@ -19,6 +19,8 @@ export function headline(change: Change): string {
     case 'pending':
       // The reason may quote a server's message.
       return `has a sampling create sent at ${change.startedAt} whose outcome is unknown; nothing will be sent${change.reason ? ` (${printable(change.reason)})` : ''}`;
+    case 'held':
+      return `is held back: ${change.dependsOn} existed before this state (adopted${change.adoptedCode === undefined ? '' : `, ${change.adoptedCode}`}), so a sampling package may exist already; nothing will be sent`;
     case 'orphan':
       return 'is in state but no longer in the manifests; the API cannot delete it, nothing will be sent';
     case 'drift':
@@ -41,6 +43,8 @@ export function advice(change: Change): string | undefined {
       return `to create a new one, give it a new metadata.name; to stop tracking the applied one: rosetta state rm ${change.address}`;
     case 'pending':
       return `find the package on the platform, then: rosetta state resolve ${change.address} --sampling-package-id <id>, or if it was not created: --not-created`;
+    case 'held':
+      return heldAdvice(change.address);
     case 'orphan':
       return `to stop tracking it: rosetta state rm ${change.address}`;
     case 'drift':
@@ -77,6 +81,7 @@ export function summaryLine(summary: Summary): string {
   const parts = [`${summary.create} to create`, `${summary.noop} unchanged`];
   if (summary.conflict) parts.push(pluralise(summary.conflict, 'conflict'));
   if (summary.pending) parts.push(`${summary.pending} pending`);
+  if (summary.held) parts.push(`${summary.held} held back`);
   if (summary.orphan) parts.push(pluralise(summary.orphan, 'orphan'));
   if (summary.drift) parts.push(`${summary.drift} drifted`);
   return `Plan: ${parts.join(', ')}.`;

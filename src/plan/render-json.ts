@@ -10,13 +10,15 @@ export function planJson(plan: Plan): object {
     changes: plan.changes.map((c) => {
       switch (c.action) {
         case 'create':
-          return { action: c.action, kind: c.kind, name: c.name, address: c.address, retrySafe: c.retrySafe, ...(c.kind === 'SamplingPlan' && c.dependsOn ? { dependsOn: c.dependsOn } : {}), ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}), ...(c.reason ? { reason: c.reason } : {}), digest: c.digest, body: c.body };
+          return { action: c.action, kind: c.kind, name: c.name, address: c.address, retrySafe: c.retrySafe, ...(c.kind === 'SamplingPlan' && c.dependsOn ? { dependsOn: c.dependsOn } : {}), ...(c.kind === 'SamplingPlan' && c.onAdoptedRequest ? { onAdoptedRequest: true } : {}), ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}), ...(c.reason ? { reason: c.reason } : {}), digest: c.digest, body: c.body };
         case 'conflict':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address, changedFields: c.fields.map((f) => f.field), appliedDigest: c.appliedDigest, digest: c.digest };
         case 'orphan':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address };
         case 'pending':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address, startedAt: c.startedAt };
+        case 'held':
+          return { action: c.action, kind: c.kind, name: c.name, address: c.address, dependsOn: c.dependsOn, ...(c.adoptedCode === undefined ? {} : { adoptedCode: c.adoptedCode }) };
         case 'noop':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address };
         case 'drift':

@@ -5,7 +5,7 @@
 import type { AnnotationRequestBody, Kind, SamplingBody } from '../model/resources.js';
 import type { ResourceRecord } from '../state/types.js';
 
-export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'orphan', 'drift'] as const;
+export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'held', 'orphan', 'drift'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 interface ChangeBase {
@@ -17,11 +17,24 @@ interface ChangeBase {
 export type Create = ChangeBase & {
   /** An orphan in state with exactly this body: most likely this resource was renamed. */
   renamedFrom?: string;
-  /** `gone`: applied before, but the platform no longer has it (plan --refresh); its id is ours. */
-  reason?: 'gone';
+  /**
+   * `gone`: applied before, but the platform no longer has it (plan --refresh); its id is ours.
+   * `unconfirmed`: this state sent it before and stopped before recording the answer; sent again
+   * (the id is ours), and a 53004 then is this state's own request.
+   */
+  reason?: 'gone' | 'unconfirmed';
 } & (
     | { action: 'create'; kind: 'AnnotationRequest'; body: AnnotationRequestBody; digest: string; retrySafe: true }
-    | { action: 'create'; kind: 'SamplingPlan'; body: SamplingBody; digest: string; retrySafe: false; dependsOn?: string }
+    | {
+        action: 'create';
+        kind: 'SamplingPlan';
+        body: SamplingBody;
+        digest: string;
+        retrySafe: false;
+        dependsOn?: string;
+        /** --allow-sampling-on-adopted: a person checked that no package exists under an adopted request. */
+        onAdoptedRequest?: true;
+      }
   );
 
 export interface Noop extends ChangeBase {
@@ -51,6 +64,19 @@ export interface Pending extends ChangeBase {
   reason?: string;
 }
 
+/**
+ * A sampling plan whose annotation request existed before this state (adopted through 53004/53005
+ * without this state having sent it): a package may exist already, and the API cannot list them.
+ * Nothing is sent until a person records it (import) or opts in (guarantee 7).
+ */
+export interface Held extends ChangeBase {
+  action: 'held';
+  kind: 'SamplingPlan';
+  /** The annotation request's address, and the code it was adopted with. */
+  dependsOn: string;
+  adoptedCode?: number;
+}
+
 export interface Orphan extends ChangeBase {
   action: 'orphan';
   record: ResourceRecord;
@@ -68,7 +94,7 @@ export interface Drift extends ChangeBase {
 /** What plan --refresh learned about one applied resource (input to the pure planner). */
 export type Refreshed = { gone: true } | { drift: { fields: string[] } | { missingPackage: number } };
 
-export type Change = Create | Noop | Conflict | Pending | Orphan | Drift;
+export type Change = Create | Noop | Conflict | Pending | Held | Orphan | Drift;
 
 export type Summary = Record<Action, number>;
 

@@ -127,7 +127,7 @@ function logHost(log: Logger, revision: string, dryRun: boolean): IoHost {
       switch (event.code) {
         case 'plan.ready':
           for (const change of event.data.plan.changes) {
-            if (change.action === 'conflict' || change.action === 'orphan' || change.action === 'pending' || change.action === 'drift') {
+            if (change.action === 'conflict' || change.action === 'orphan' || change.action === 'pending' || change.action === 'held' || change.action === 'drift') {
               log.warn({ ...at, address: change.address, action: change.action }, `${change.address}: ${change.action}, not acted on automatically`);
             }
           }

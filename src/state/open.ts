@@ -17,7 +17,8 @@ export interface StoreLocation {
 }
 
 export function openStore({ state, workspace, cwd }: StoreLocation): StateStore {
-  const location = state === undefined || state === '' ? DEFAULT_STATE_PATH : state;
+  if (state === '') throw new RosettaError('ROS_USAGE', 'the state location is empty', { hint: 'give a state file path or a postgres:// URL' });
+  const location = state ?? DEFAULT_STATE_PATH;
   if (isPostgresUrl(location)) {
     const name = workspace ?? DEFAULT_WORKSPACE;
     if (!WORKSPACE_PATTERN.test(name)) {
@@ -26,7 +27,9 @@ export function openStore({ state, workspace, cwd }: StoreLocation): StateStore 
     return new PostgresStateStore(location, name);
   }
   if (workspace !== undefined && workspace !== DEFAULT_WORKSPACE) {
-    throw new RosettaError('ROS_USAGE', '--workspace applies to a PostgreSQL state only', { hint: 'with a file state, use another --state path for another state' });
+    throw new RosettaError('ROS_USAGE', `a workspace (--workspace or ROSETTA_WORKSPACE, here ${JSON.stringify(workspace)}) applies to a PostgreSQL state only, and this state is the file ${location}`, {
+      hint: 'with a file state, use another --state path for another state; unset ROSETTA_WORKSPACE if it is meant for another job',
+    });
   }
   return new FileStateStore(resolve(cwd, location));
 }

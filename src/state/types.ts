@@ -30,7 +30,26 @@ export interface AppliedAnnotationRequest extends RecordBase {
    * name belongs to another request. Sampling plans that need this request are skipped.
    */
   absent?: true;
+  /**
+   * Adopted (53004/53005), yet this state's own: it had sent the create before (its intent was
+   * recorded, and the outcome was unknown), so the request is the one it made. An adopted record
+   * without this existed before this state: its sampling plans are held back (guarantee 7).
+   */
+  sentHere?: true;
   appliedAt: string;
+}
+
+/**
+ * Written before an annotation request's create is sent, replaced by the answer: after a crash it
+ * says this state sent the create, so a 53004 on the next run is its own request (guarantee 7).
+ * Unlike a sampling create, it is sent again on the next apply (the id is ours).
+ */
+export interface PendingAnnotationRequest extends RecordBase {
+  kind: 'AnnotationRequest';
+  status: 'pending';
+  annotationRequestId: string;
+  annotationRequestName: string;
+  startedAt: string;
 }
 
 export interface AppliedSamplingPlan extends RecordBase {
@@ -60,7 +79,7 @@ export interface PendingSamplingPlan extends RecordBase {
   reason?: string;
 }
 
-export type ResourceRecord = AppliedAnnotationRequest | AppliedSamplingPlan | PendingSamplingPlan;
+export type ResourceRecord = AppliedAnnotationRequest | PendingAnnotationRequest | AppliedSamplingPlan | PendingSamplingPlan;
 
 export interface State {
   version: typeof STATE_VERSION;

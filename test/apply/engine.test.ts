@@ -34,8 +34,8 @@ function createsOf(resources: Parameters<typeof plan>[0]): Create[] {
 describe('apply engine when state cannot be written', () => {
   it('never sends a sampling create whose pending record did not become durable', async () => {
     const sim = await simulator();
-    // write 1: the annotation request's record; write 2 (the pending record) fails.
-    const store = fillingStore(2);
+    // writes: 1 the annotation request's intent, 2 its record; 3 (the pending record) fails.
+    const store = fillingStore(3);
     const session = new StateSession(store as never, emptyState());
     const host = new RecordingHost();
     const report = await applyCreates(createsOf([requestResource('a'), samplingResource('a-qa', 'a')]), { client: client(sim), session, store, host });
@@ -54,8 +54,9 @@ describe('apply engine when state cannot be written', () => {
 
   it('stops starting creates, and reports the package id it could not record', async () => {
     const sim = await simulator();
-    // writes: 1 the request, 2 the pending record of the first sampling plan, 3 its answer (fails).
-    const store = fillingStore(3);
+    // writes: 1 the request's intent, 2 its answer, 3 the pending record of the first sampling
+    // plan, 4 its answer (fails).
+    const store = fillingStore(4);
     const session = new StateSession(store as never, emptyState());
     const host = new RecordingHost();
     const resources = [requestResource('a'), samplingResource('a-1', 'a'), samplingResource('a-2', 'a'), samplingResource('a-3', 'a')];
@@ -78,7 +79,7 @@ describe('apply engine when state cannot be written', () => {
     ]);
     expect(report.interrupted).toBe(true);
     // Nothing was written after the failure, and the last state written holds the pending record.
-    expect(store.writes).toBe(3);
+    expect(store.writes).toBe(4);
     expect(store.written.at(-1)!.resources['SamplingPlan/a-1']).toMatchObject({ status: 'pending' });
     // Bodies are kept after the run and never once a state write failed: the disk is for records.
     expect(store.bodies).toEqual([]);

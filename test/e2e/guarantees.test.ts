@@ -19,7 +19,7 @@ describe('guarantee 1: a second plan right after a successful apply shows no cha
     expect(apply.stdout).toContain('Apply: 9 created, 0 adopted, 0 failed, 0 skipped.');
     const plan = await rosetta(sim, dir, ['plan', join(REPO_ROOT, 'examples'), '--detailed-exitcode', '--format', 'json']);
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, noop: 9, conflict: 0, pending: 0, orphan: 0, drift: 0 });
+    expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, noop: 9, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
     expect(sim.platform.listAnnotationRequests()).toHaveLength(3);
     expect(sim.platform.listSamplingPackages()).toHaveLength(6);
     // An apply with nothing to do writes nothing: no serial bump, so saved plans stay valid.

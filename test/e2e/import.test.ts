@@ -70,7 +70,7 @@ describe('rosetta import SamplingPlan', () => {
     expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
     writeFileSync(join(dir, 'm.yaml'), `${annotationRequest('req')}---\n${samplingPlan('qa', 'req')}`);
     const other = tempDir({ 'm.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa', 'req')}` });
-    expect((await rosetta(sim, other, ['apply', '--auto-approve'])).code).toBe(0);
+    expect((await rosetta(sim, other, ['apply', '--auto-approve', '--allow-sampling-on-adopted'])).code).toBe(0);
     const made = sim.platform.listSamplingPackages()[0]!.samplingPackageId;
 
     const refused = await rosetta(sim, dir, ['import', 'SamplingPlan/qa', '99999']);

@@ -82,9 +82,10 @@ async function killLoop(kills: number, storeEnv: Record<string, string>, afterKi
     }
     expect(killedMidRun).toBeGreaterThanOrEqual(kills - 3);
 
-    // The user settles what is pending, looking on the platform as they would by hand.
+    // The user settles the sampling creates left pending, looking on the platform as they would
+    // by hand. A pending annotation request needs nothing: apply sends it again (guarantee 7).
     for (const [address, record] of Object.entries(await listState(sim, dir, storeEnv))) {
-      if (record.status !== 'pending') continue;
+      if (record.status !== 'pending' || record.kind !== 'SamplingPlan') continue;
       const pool = `pool-${address.split('/')[1]}`;
       const found = sim.platform.listSamplingPackages().filter((p) => p.poolName === pool);
       expect(found.length).toBeLessThanOrEqual(1);

@@ -172,7 +172,7 @@ describePostgres('apply with a PostgreSQL state', () => {
     expect((await rosetta(sim, dir, ['state', 'migrate', '--to', env.ROSETTA_STATE, '--to-workspace', env.ROSETTA_WORKSPACE])).code).toBe(0);
 
     const other = tempDir(manifests(1));
-    expect((await rosetta(sim, other, ['apply', '--auto-approve'])).code).toBe(0);
+    expect((await rosetta(sim, other, ['apply', '--auto-approve', '--allow-sampling-on-adopted'])).code).toBe(0);
     const refused = await rosetta(sim, other, ['state', 'migrate', '--to', env.ROSETTA_STATE, '--to-workspace', env.ROSETTA_WORKSPACE]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`already holds another state (lineage ${file.lineage}; this one is ${readState(other).lineage})`);

@@ -36,7 +36,7 @@ describe('saved plans', () => {
     expect((await rosetta(sim, dir, ['apply', '--auto-approve', '--target', 'AnnotationRequest/ar'])).code).toBe(0);
     const stale = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('error[ROS_PLAN_STALE]: the state changed since the plan plan.json was made (serial 0 → 1)');
+    expect(stale.stderr).toContain('error[ROS_PLAN_STALE]: the state changed since the plan plan.json was made (serial 0 → 2)');
     expect(sim.received.sampling).toBe(0);
   });
 
@@ -129,7 +129,7 @@ describe('saved plans are checked before anything is sent', () => {
     expect((await rosetta(sim, dir, ['plan', '--out', 'plan.json'])).code).toBe(0);
     // Another state (another lineage) at the same serial that already holds qa-1's package.
     const elsewhere = tempDir(TWO_PLANS);
-    expect((await rosetta(sim, elsewhere, ['apply', '--auto-approve', '--target', 'SamplingPlan/qa-1'])).code).toBe(0);
+    expect((await rosetta(sim, elsewhere, ['apply', '--auto-approve', '--allow-sampling-on-adopted', '--target', 'SamplingPlan/qa-1'])).code).toBe(0);
     const ours = readState(dir);
     const theirs = readState(elsewhere);
     const swapped = { ...theirs, serial: ours.serial };

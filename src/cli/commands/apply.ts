@@ -26,6 +26,7 @@ export interface ApplyOptions extends ManifestOptions, StateOptions {
   lockTimeout: string;
   requestTimeout: string;
   strictAdopt?: boolean;
+  allowSamplingOnAdopted?: boolean;
   wait?: boolean;
   timeout: string;
 }
@@ -64,6 +65,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
       lock: { command: ['rosetta', 'apply', ...paths].join(' '), timeoutMs: lockTimeoutMs, env: io.env },
       concurrency,
       strictAdopt: options.strictAdopt ?? false,
+      allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false,
       // A saved plan was reviewed when it was made.
       autoApprove: (options.autoApprove ?? false) || options.plan !== undefined,
       stop: shutdown.stop,
@@ -71,7 +73,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     });
     if (result.declined) throw new RosettaError('ROS_ABORTED', 'apply cancelled; nothing was sent');
     const { report, stateFailure } = result;
-    if (!json) printSummary(io, report, result.pending, store);
+    if (!json) printSummary(io, report, result, store);
     printUnrecorded(io, report);
     await appendStepSummary(io, renderApplyMarkdown(report)).catch(() => undefined);
     // --wait: the platform processes requests after the create; wait for them as status --wait does.
@@ -161,7 +163,7 @@ function printUnrecorded(io: Io, report: ApplyReport): void {
   }
 }
 
-function printSummary(io: Io, report: ApplyReport, pending: number, store: StateStore): void {
+function printSummary(io: Io, report: ApplyReport, { pending, held }: { pending: number; held: number }, store: StateStore): void {
   const s = report.summary;
   const problems = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
   if (problems.length > 0) {
@@ -174,4 +176,5 @@ function printSummary(io: Io, report: ApplyReport, pending: number, store: State
   io.stdout(`\nApply: ${s.created} created, ${s.adopted} adopted, ${s.failed} failed, ${s.skipped} skipped. State: ${store.location}\n`);
   if (report.interrupted) io.stdout('Stopped before every create had started; run apply again to continue.\n');
   if (pending > 0) io.stdout(`${pluralise(pending, 'sampling plan')} pending with an unknown outcome: see rosetta plan, then rosetta state resolve.\n`);
+  if (held > 0) io.stdout(`${pluralise(held, 'sampling plan')} held back: their annotation requests existed before this state, so packages may exist already. See rosetta plan for the way on.\n`);
 }

@@ -16,6 +16,7 @@ export interface PlanOptions extends ManifestOptions, StateOptions {
   detailedExitcode?: boolean;
   refresh?: boolean;
   target: string[];
+  allowSamplingOnAdopted?: boolean;
   endpoint?: string;
   insecure?: boolean;
 }
@@ -29,7 +30,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   const resources = await loadResources(paths, options, io);
   let plan: Plan;
   try {
-    plan = await withStore(options, io, (store) => planAction({ resources, targets: options.target, store, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
+    plan = await withStore(options, io, (store) => planAction({ resources, targets: options.target, store, allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
   } finally {
     await client?.close();
   }

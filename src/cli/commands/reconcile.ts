@@ -8,7 +8,7 @@ import { ReconcileMetrics } from '../../reconcile/metrics.js';
 import { parseListen } from '../../reconcile/server.js';
 import { openSource } from '../../reconcile/source.js';
 import { isPostgresUrl } from '../../state/postgres/url.js';
-import { apiClient, openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { apiClient, openStateStore, parseDuration, stateLocation, type StateOptions } from '../context.js';
 import { ExitCode, type Io } from '../io.js';
 
 export interface ReconcileOptions extends StateOptions {
@@ -52,7 +52,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     dryRun: options.dryRun ?? false,
     concurrency,
     intervalMs,
-    standby: isPostgresUrl(options.state ?? io.env.ROSETTA_STATE ?? ''),
+    standby: isPostgresUrl(stateLocation(options, io.env) ?? ''),
     listen: options.listen,
     webhookSecret: io.env.ROSETTA_WEBHOOK_SECRET || undefined,
   });
