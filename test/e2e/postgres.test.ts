@@ -178,4 +178,15 @@ describePostgres('apply with a PostgreSQL state', () => {
     expect(refused.stderr).toContain(`already holds another state (lineage ${file.lineage}; this one is ${readState(other).lineage})`);
     expect(refused.stderr).not.toContain('pg-pass-DO-NOT-PRINT');
   });
+
+  it('state migrate from a non-default workspace to a file: the workspace stays with the source', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const { ROSETTA_STATE: pg, ROSETTA_WORKSPACE: workspace } = storeEnv();
+    const dir = tempDir(manifests(1));
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve', '--state', pg, '--workspace', workspace])).code).toBe(0);
+    const migrate = await rosetta(sim, dir, ['state', 'migrate', '--state', pg, '--workspace', workspace, '--to', 'copy.json']);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stdout).toContain(`Copied 2 resources`);
+    expect((await rosetta(sim, dir, ['plan', '--detailed-exitcode', '--state', 'copy.json'])).code).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 /** rosetta state migrate --to PATH|URL: copy the whole state to another store, both locked. */
 import { RosettaError } from '../../errors.js';
 import { openStore } from '../../state/open.js';
+import { isPostgresUrl } from '../../state/postgres/url.js';
 import { migrateState } from '../../actions/state.js';
 import { pluralise } from '../../text.js';
 import { openStateStore, parseDuration, type StateOptions } from '../context.js';
@@ -15,7 +16,9 @@ export interface MigrateOptions extends StateOptions {
 
 export async function stateMigrateCommand(options: MigrateOptions, io: Io): Promise<void> {
   const source = openStateStore(options, io);
-  const target = openStore({ state: options.to, workspace: options.toWorkspace ?? options.workspace ?? io.env.ROSETTA_WORKSPACE, cwd: io.cwd });
+  // The source's workspace carries over only to a PostgreSQL target: a file holds one state.
+  const toWorkspace = options.toWorkspace ?? (isPostgresUrl(options.to) ? (options.workspace ?? io.env.ROSETTA_WORKSPACE) : undefined);
+  const target = openStore({ state: options.to, workspace: toWorkspace, cwd: io.cwd });
   try {
     if (source.location === target.location) throw new RosettaError('ROS_USAGE', `--to names the state being migrated (${source.location})`);
     const lock = { command: `rosetta state migrate --to ${target.location}`, timeoutMs: parseDuration('--lock-timeout', options.lockTimeout), env: io.env };
