@@ -7,7 +7,7 @@ import type { Simulator } from '../../src/sim/server.js';
 import { BIN } from '../helpers/cli.js';
 import { E2E_CREDENTIALS, annotationRequest, readState, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
-import { cutRosettaConnections, databaseOf, describePostgres, freshDatabase } from '../helpers/postgres.js';
+import { adminQuery, cutRosettaConnections, databaseOf, describePostgres, freshDatabase } from '../helpers/postgres.js';
 import { simulator } from '../helpers/sim.js';
 
 const manifests = (plans = 1) => ({ 'm.yaml': [annotationRequest('req'), ...Array.from({ length: plans }, (_, i) => samplingPlan(`qa-${i}`, 'req'))].join('---\n') });
@@ -177,6 +177,49 @@ describePostgres('apply with a PostgreSQL state', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`already holds another state (lineage ${file.lineage}; this one is ${readState(other).lineage})`);
     expect(refused.stderr).not.toContain('pg-pass-DO-NOT-PRINT');
+  });
+
+  it('plan and state list work with a role that may only read (guarantee 8); apply says what it lacks', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const database = databaseOf(url);
+    const reader = `rosetta_reader_${database.slice(-12)}`;
+    const readerUrl = new URL(url);
+    readerUrl.username = reader;
+    const asReader = { ROSETTA_STATE: readerUrl.toString(), ROSETTA_WORKSPACE: 'readonly' };
+    const dir = tempDir(manifests(1));
+    // Before anything exists, a reader plans against an empty state and creates nothing.
+    await adminQuery(`CREATE ROLE ${reader} LOGIN`);
+    try {
+      const fresh = await freshDatabase();
+      const freshReader = new URL(fresh);
+      freshReader.username = reader;
+      const early = await rosetta(sim, dir, ['plan', '--detailed-exitcode'], { ROSETTA_STATE: freshReader.toString() });
+      expect(early.code, early.stderr).toBe(2);
+      expect((await adminQuery(`SELECT 1 FROM pg_namespace WHERE nspname = 'rosetta'`, [], fresh)).rows).toEqual([]);
+
+      // The owner applies; the reader gets USAGE on the schema and SELECT on its tables, nothing more.
+      expect((await rosetta(sim, dir, ['apply', '--auto-approve'], { ROSETTA_STATE: url, ROSETTA_WORKSPACE: 'readonly' })).code).toBe(0);
+      await adminQuery(`GRANT USAGE ON SCHEMA rosetta TO ${reader}; GRANT SELECT ON ALL TABLES IN SCHEMA rosetta TO ${reader}`, [], url);
+      const plan = await rosetta(sim, dir, ['plan', '--detailed-exitcode'], asReader);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toContain('No changes. 2 resources are up to date.');
+      const list = await rosetta(sim, dir, ['state', 'list'], asReader);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toContain('AnnotationRequest/req');
+      const show = await rosetta(sim, dir, ['state', 'show', 'SamplingPlan/qa-0'], asReader);
+      expect(show.code, show.stderr).toBe(0);
+
+      // Writing needs more: a clear error, and nothing sent.
+      writeFileSync(join(dir, 'more.yaml'), samplingPlan('qa-more', 'req'));
+      const before = sim.received.sampling;
+      const apply = await rosetta(sim, dir, ['apply', '--auto-approve'], asReader);
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toMatch(/error\[ROS_STATE_IO\]: cannot (lock|write) the state in postgres:\/\/.*permission denied/);
+      expect(sim.received.sampling).toBe(before);
+    } finally {
+      for (const db of [url]) await adminQuery(`DROP OWNED BY ${reader}`, [], db).catch(() => undefined);
+      await adminQuery(`DROP ROLE IF EXISTS ${reader}`).catch(() => undefined);
+    }
   });
 
   it('state migrate from a non-default workspace to a file: the workspace stays with the source', { timeout: 30_000 }, async () => {

@@ -12,7 +12,7 @@ describe('CI examples and the GitHub Action', () => {
     const action = read('action.yml');
     expect(action.runs!.using).toBe('composite');
     expect(Object.keys(action.inputs!)).toEqual(['command', 'paths', 'version', 'comment', 'github-token', 'args']);
-    expect(Object.keys(action.outputs!)).toEqual(['exitcode', 'create', 'conflict', 'pending', 'orphan']);
+    expect(Object.keys(action.outputs!)).toEqual(['exitcode', 'create', 'conflict', 'pending', 'held', 'orphan', 'drift']);
   });
 
   it('the PostgreSQL workflows give the plan job no API secret and commit nothing back', () => {
@@ -22,6 +22,19 @@ describe('CI examples and the GitHub Action', () => {
     expect(JSON.stringify(github)).not.toContain('git push');
     const gitlab = read('examples/ci/.gitlab-ci.yml');
     expect(JSON.stringify(gitlab)).not.toContain('git push');
+  });
+
+  it('plan jobs read the state through the read-only role; only apply gets the writer; the version is pinned', () => {
+    const github = read('examples/ci/.github/workflows/rosetta.yml');
+    expect((github.jobs!.plan!.env as Record<string, string>).ROSETTA_STATE).toBe('${{ secrets.ROSETTA_STATE_READONLY }}');
+    expect((github.jobs!.apply!.env as Record<string, string>).ROSETTA_STATE).toBe('${{ secrets.ROSETTA_STATE }}');
+    expect(JSON.stringify(github.env)).not.toContain('ROSETTA_STATE');
+    const gitlab = read('examples/ci/.gitlab-ci.yml');
+    expect((gitlab.plan!.variables as Record<string, string>).ROSETTA_STATE).toBe('$ROSETTA_STATE_READONLY');
+    for (const text of [JSON.stringify(github), JSON.stringify(gitlab)]) {
+      expect(text).toMatch(/ROSETTA_VERSION":"\d+\.\d+\.\d+"/);
+      expect(text).not.toMatch(/@rosetta-iac\/rosetta(?!@)/);
+    }
   });
 
   it('the file-state example refuses to apply from anything but the tip of main', () => {

@@ -22,7 +22,7 @@ it('shows its location with the password as ***', () => {
 
 it('names an unreachable database, without its password', async () => {
   const error = await open('postgres://ci:s3cret@127.0.0.1:1/rosetta').read().catch((e: unknown) => e);
-  expect(error).toMatchObject({ code: 'ROS_STATE_IO', message: expect.stringContaining('cannot prepare the state in postgres://ci:***@127.0.0.1:1/rosetta (workspace default): ') });
+  expect(error).toMatchObject({ code: 'ROS_STATE_IO', message: expect.stringContaining('cannot read the state in postgres://ci:***@127.0.0.1:1/rosetta (workspace default): ') });
   expect(JSON.stringify(error)).not.toContain('s3cret');
 });
 
@@ -32,19 +32,37 @@ describePostgres('PostgreSQL state store', () => {
     url = await freshDatabase();
   });
 
-  it('creates its schema once, however many runs start at the same time', async () => {
+  it('reads an empty state without creating anything; creates its schema once, however many writers start at the same time', async () => {
     const fresh = await freshDatabase();
     const states = await Promise.all(Array.from({ length: 4 }, (_, i) => open(fresh, `w${i}`).read()));
     expect(states.every((s) => s.serial === 0)).toBe(true);
+    expect((await adminQuery(`SELECT 1 FROM pg_namespace WHERE nspname = 'rosetta'`, [], fresh)).rows).toEqual([]);
+    const locks = await Promise.all(Array.from({ length: 4 }, (_, i) => open(fresh, `w${i}`).lock({ command: 'test' })));
+    await Promise.all(locks.map((l) => l.release()));
     const { rows } = await adminQuery('SELECT version FROM rosetta.schema_version', [], fresh);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+  });
+
+  it('locks two workspaces whose names share a 32-bit hash independently', async () => {
+    // hashtext('ws-117') = hashtext('ws-188084'): the old key made one wait for the other.
+    const { rows } = await adminQuery(`SELECT hashtext('ws-117') = hashtext('ws-188084') AS same`, [], url);
+    expect(rows).toEqual([{ same: true }]);
+    const first = await open(url, 'ws-117').lock({ command: 'first' });
+    try {
+      const second = await open(url, 'ws-188084').lock({ command: 'second' });
+      await second.release();
+      // The same workspace is still locked out.
+      await expect(open(url, 'ws-117').lock({ command: 'third' })).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED' });
+    } finally {
+      await first.release();
+    }
   });
 
   it('refuses a schema migrated by a newer rosetta', async () => {
     const fresh = await freshDatabase();
-    await open(fresh).read();
+    await (await open(fresh).lock({ command: 'test' })).release();
     await adminQuery('INSERT INTO rosetta.schema_version (version) VALUES (99)', [], fresh);
-    await expect(open(fresh).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', message: expect.stringContaining('schema version 99; this rosetta knows up to 1') });
+    await expect(open(fresh).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', message: expect.stringContaining('schema version 99; this rosetta knows up to 2') });
   });
 
   it('writes nothing once the lock\'s connection is gone', async () => {

@@ -9,7 +9,7 @@ import { RosettaError } from '../../errors.js';
 import { describeHolder, describeSelf, type HeldLock, type LockOptions } from '../lock.js';
 import type { LockHolder } from '../types.js';
 
-/** First half of the state lock's advisory key (the second is hashtext(workspace)). */
+/** First half of the state lock's advisory key (the second is the workspace's row in rosetta.lock_keys). */
 export const LOCK_NAMESPACE = 0x524f5354; // "ROST"
 /** First half of the reconcile leader's key: leadership and the state lock are separate locks. */
 export const LEADER_NAMESPACE = 0x524f534c; // "ROSL"
@@ -40,8 +40,9 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
     await client.query('SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3');
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     const backendPid = rows[0]!.pid;
+    const key = await lockKey(client, workspace);
     for (;;) {
-      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [namespace, workspace]);
+      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [namespace, key]);
       if (got.rows[0]!.ok) {
         await client.query(
           `INSERT INTO rosetta.lock_holders (workspace, holder, backend_pid) VALUES ($1, $2, $3)
@@ -59,7 +60,7 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
             held = false;
             try {
               await client.query('DELETE FROM rosetta.lock_holders WHERE workspace = $1 AND backend_pid = $2', [row, backendPid]);
-              await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [namespace, workspace]);
+              await client.query('SELECT pg_advisory_unlock($1, $2)', [namespace, key]);
             } finally {
               await client.end().catch(() => undefined);
             }
@@ -79,6 +80,13 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
     await client.end().catch(() => undefined);
     throw error;
   }
+}
+
+/** The workspace's own lock key, made on its first lock (two workspaces never share one). */
+async function lockKey(client: Client, workspace: string): Promise<number> {
+  await client.query('INSERT INTO rosetta.lock_keys (workspace) VALUES ($1) ON CONFLICT (workspace) DO NOTHING', [workspace]);
+  const { rows } = await client.query<{ key: number }>('SELECT key FROM rosetta.lock_keys WHERE workspace = $1', [workspace]);
+  return rows[0]!.key;
 }
 
 export async function readPgHolder(client: { query: Client['query'] }, workspace: string): Promise<LockHolder | undefined> {

@@ -11,7 +11,7 @@ import type { HeldLock, LockOptions } from '../lock.js';
 import type { StateDelta, StateStore } from '../store.js';
 import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from '../types.js';
 import { LEADER_NAMESPACE, acquirePgLock, readPgHolder, type PgLock } from './lock.js';
-import { migrate } from './migrations.js';
+import { migrate, schemaVersion } from './migrations.js';
 import { redactUrl } from './url.js';
 
 export class PostgresStateStore implements StateStore {
@@ -19,6 +19,7 @@ export class PostgresStateStore implements StateStore {
   private readonly config: ClientConfig;
   private readonly pool: pg.Pool;
   private ready: Promise<void> | undefined;
+  private readable: Promise<boolean> | undefined;
   private lockHeld: PgLock | undefined;
 
   constructor(
@@ -34,7 +35,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   async read(): Promise<State> {
-    await this.init();
+    if (!(await this.tablesExist())) return emptyState();
     return this.run('read', async (client) => {
       const head = await client.query<{ lineage: string | null; serial: string; applied_plans: string[] }>('SELECT lineage, serial, applied_plans FROM rosetta.workspaces WHERE name = $1', [this.workspace]);
       const row = head.rows[0];
@@ -142,7 +143,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   async getBody(digest: string): Promise<unknown> {
-    await this.init();
+    if (!(await this.tablesExist())) return undefined;
     const { rows } = await this.run('read', (client) => client.query<{ body: string }>('SELECT body FROM rosetta.bodies WHERE digest = $1', [digest]));
     return rows[0] ? (JSON.parse(rows[0].body) as unknown) : undefined;
   }
@@ -151,13 +152,27 @@ export class PostgresStateStore implements StateStore {
     await this.pool.end().catch(() => undefined);
   }
 
-  /** Creates or upgrades the schema, once per process. */
+  /** Creates or upgrades the schema, once per process: before anything is written. */
   private init(): Promise<void> {
     this.ready ??= this.run('prepare', (client) => migrate(client, this.location)).catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
     return this.ready;
+  }
+
+  /**
+   * Whether rosetta's tables are there, for reads: a read creates nothing, so plan and state list
+   * work with a role that may only SELECT (guarantee 8), and before the first apply they read an
+   * empty state.
+   */
+  private tablesExist(): Promise<boolean> {
+    if (this.ready) return this.ready.then(() => true);
+    this.readable ??= this.run('read', async (client) => (await schemaVersion(client, this.location)) > 0).catch((error: unknown) => {
+      this.readable = undefined;
+      throw error;
+    });
+    return this.readable;
   }
 
   private async writeRows(client: PoolClient, state: State, put: Map<string, ResourceRecord>, remove: string[]): Promise<void> {
