@@ -4,6 +4,7 @@ import ms, { type StringValue } from 'ms';
 import { RosettaClient, type ClientOptions } from '../api/client.js';
 import { resolveCredentials, resolveEndpoint, type EndpointOptions } from '../api/config.js';
 import { RosettaError } from '../errors.js';
+import { redactUrl } from '../state/postgres/url.js';
 import { formatDiagnostic } from '../manifest/diagnostics.js';
 import { loadManifests } from '../manifest/load.js';
 import type { Resource } from '../manifest/types.js';
@@ -89,4 +90,22 @@ export function parseDuration(flag: string, text: string): number {
     throw new RosettaError('ROS_USAGE', `${flag}: expected a duration like 30s or 5m, found ${JSON.stringify(text)}`);
   }
   return Math.round(value);
+}
+
+/**
+ * A hint's rosetta commands as this run was invoked: `--state`/`--workspace` given as flags are
+ * added after the command's address (the state's password shown as ***), so the command printed
+ * reaches the same state. Values from the environment need nothing: the same shell has them.
+ */
+export function withStateFlags(hint: string, options: StateOptions): string {
+  const flags = [
+    ...(options.state !== undefined ? [`--state ${shellQuote(redactUrl(options.state))}`] : []),
+    ...(options.workspace !== undefined ? [`--workspace ${shellQuote(options.workspace)}`] : []),
+  ];
+  if (flags.length === 0) return hint;
+  return hint.replace(/\brosetta (state (?:resolve|rm|mv|show)|import|apply|plan) (\S+)/g, (command) => `${command} ${flags.join(' ')}`);
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

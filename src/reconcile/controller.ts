@@ -63,7 +63,7 @@ export class Controller {
   async run(): Promise<number> {
     const { logger } = this.options;
     const server = this.options.listen
-      ? await startServer(this.options.listen, { registry: this.options.metrics.registry, ready: () => this.ready(), trigger: (reason) => this.trigger(reason), webhookSecret: this.options.webhookSecret })
+      ? await startServer(this.options.listen, { registry: this.options.metrics.registry, ready: () => this.ready(), leading: () => this.leading, trigger: (reason) => this.trigger(reason), webhookSecret: this.options.webhookSecret })
       : undefined;
     if (server) logger.info({ url: server.url }, `serving /healthz, /readyz, /metrics and webhooks on ${server.url}`);
     try {
@@ -120,12 +120,26 @@ export class Controller {
   }
 
   private async lead(leader: HeldLock): Promise<void> {
+    // The moment the lock's connection dies another replica may lead: say so at once (the metric,
+    // readiness) and stop waiting for the next cycle, rather than find out when it comes.
+    const onLost = () => {
+      this.leading = false;
+      this.options.metrics.leader.set(0);
+      this.options.logger.warn('lost the leader lock (its database connection ended); standing by');
+      this.wake?.();
+    };
+    leader.lost?.addEventListener('abort', onLost, { once: true });
+    try {
+      await this.leadCycles(leader);
+    } finally {
+      leader.lost?.removeEventListener('abort', onLost);
+    }
+  }
+
+  private async leadCycles(leader: HeldLock): Promise<void> {
     let failures = 0;
     while (!this.stopping.signal.aborted) {
-      if (leader.held === false) {
-        this.options.logger.warn('lost the leader lock (its database connection ended); standing by');
-        return;
-      }
+      if (leader.held === false) return;
       const outcome = await this.cycle();
       failures = outcome.result === 'success' ? 0 : failures + 1;
       if (this.again) {
@@ -141,6 +155,9 @@ export class Controller {
     try {
       const outcome = await runCycle({ ...this.options, stop: this.stopping.signal, known: this.known }, ++this.cycles);
       this.completed ||= outcome.result !== 'failed';
+      // Readiness follows the store: lost with it, back with the first cycle that reaches it.
+      if (outcome.storeFailed) this.storeReachable = false;
+      else if (outcome.result !== 'failed') this.storeReachable = true;
       return outcome;
     } finally {
       this.running = false;

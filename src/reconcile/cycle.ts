@@ -42,7 +42,12 @@ export interface CycleOutcome {
   plan?: Summary;
   applied?: ApplyReport['summary'];
   reason?: string;
+  /** The state store could not be read or written (readiness drops until a cycle reaches it again). */
+  storeFailed?: boolean;
 }
+
+/** Errors that mean the state store is out of reach (not a bad manifest or a failed create). */
+const STORE_ERRORS: ReadonlySet<string> = new Set(['ROS_STATE_IO']);
 
 export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOutcome> {
   const started = performance.now();
@@ -51,7 +56,8 @@ export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOut
   try {
     outcome = await cycleSteps(deps, log);
   } catch (error) {
-    outcome = { result: 'failed', reason: isRosettaError(error) ? error.message : String((error as Error)?.message ?? error) };
+    const storeFailed = isRosettaError(error) && STORE_ERRORS.has(error.code);
+    outcome = { result: 'failed', reason: isRosettaError(error) ? error.message : String((error as Error)?.message ?? error), ...(storeFailed ? { storeFailed } : {}) };
   }
   deps.metrics.cycleEnded(outcome.result, (performance.now() - started) / 1000, outcome.revision);
   const fields = { revision: outcome.revision, result: outcome.result, plan: outcome.plan, applied: outcome.applied, durationMs: Math.round(performance.now() - started) };
@@ -83,7 +89,14 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
   const { report, plan } = result;
   const failed = result.stateFailure !== undefined || report.summary.failed > 0;
   const applied = report.results.length > 0 ? { applied: report.summary } : {};
-  return { ...at, result: failed ? 'failed' : 'success', plan: plan.summary, ...applied, ...(failed ? { reason: `${report.summary.failed} creates failed` } : {}) };
+  return {
+    ...at,
+    result: failed ? 'failed' : 'success',
+    plan: plan.summary,
+    ...applied,
+    ...(failed ? { reason: result.stateFailure?.message ?? `${report.summary.failed} creates failed` } : {}),
+    ...(result.stateFailure ? { storeFailed: true } : {}),
+  };
 }
 
 /** Reads requests not known to be settled, and counts every resource by its last known status. */

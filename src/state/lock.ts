@@ -28,6 +28,8 @@ export interface HeldLock {
   release(): Promise<void>;
   /** False once the lock may have passed to someone else (its database connection was lost). */
   readonly held?: boolean;
+  /** Aborted the moment `held` turns false (a lock that cannot be lost has none). */
+  readonly lost?: AbortSignal;
 }
 
 export async function acquireLock(lockPath: string, options: LockOptions): Promise<HeldLock> {

@@ -1,6 +1,7 @@
 // rosetta reconcile: a real git repository on disk, the real simulator, real HTTP, real processes.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import type { Simulator } from '../../src/sim/server.js';
 import { BIN } from '../helpers/cli.js';
 import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
-import { describePostgres, freshDatabase } from '../helpers/postgres.js';
+import { adminQuery, cutRosettaConnections, databaseOf, describePostgres, freshDatabase } from '../helpers/postgres.js';
 import { simulator } from '../helpers/sim.js';
 
 const HOOK_SECRET = 'hook-secret-DO-NOT-PRINT';
@@ -146,6 +147,60 @@ describe('rosetta reconcile', () => {
   });
 });
 
+/** A raw HTTP request whose body is sent as `send` says; resolves with the status, or the error. */
+function rawHook(url: string, path: string, headers: Record<string, string | number>, send: (req: ClientRequest) => void): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = httpRequest(`${url}${path}`, { method: 'POST', headers });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.flushHeaders(); // the headers leave now, whatever the body does
+    send(req);
+  });
+}
+
+describe('rosetta reconcile: webhooks that cost nothing before they are authenticated', () => {
+  it('refuses bad tokens before reading the body, answers 413 and 408, and a port in use is a usage error', { timeout: 60_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir({ 'm.yaml': annotationRequest('req') });
+    const controller = await startController(sim, ['--source', dir, '--interval', '10m', '--state', join(tempDir(), 'state.json')]);
+    const url = controller.url();
+    await until(async () => (await metric(url, 'rosetta_leader')) === 1);
+
+    // A wrong GitLab token announcing 50 MB, of which nothing is sent: answered at once.
+    expect(await rawHook(url, '/hooks/gitlab', { 'x-gitlab-token': 'nope', 'content-length': 50_000_000 }, () => undefined)).toBe(401);
+    // GitHub without a well-formed signature header: the same.
+    expect(await rawHook(url, '/hooks/github', { 'content-length': 50_000_000 }, () => undefined)).toBe(401);
+    const signed = { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };
+    // Over 1 MiB, declared or not: 413 reaches the sender (the connection is not just cut).
+    expect(await rawHook(url, '/hooks/github', { ...signed, 'content-length': 2 * 1024 * 1024 }, () => undefined)).toBe(413);
+    expect(await rawHook(url, '/hooks/github', { ...signed, 'transfer-encoding': 'chunked' }, (req) => {
+      for (let i = 0; i < 24; i++) req.write(Buffer.alloc(64 * 1024, 97));
+    })).toBe(413);
+    // A body that trickles: given up after 10 s.
+    const slowStarted = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const slow = await rawHook(url, '/hooks/github', { ...signed, 'content-length': 100 }, (req) => {
+      timer = setInterval(() => req.write('a'), 1_000);
+    });
+    clearInterval(timer);
+    expect(slow).toBe(408);
+    expect(Date.now() - slowStarted).toBeLessThan(15_000);
+    expect(await metric(url, 'rosetta_reconcile_total{result="success"}')).toBe(1);
+
+    // Another controller on the same port.
+    const port = new URL(url).port;
+    const second = await rosetta(sim, dir, ['reconcile', '--source', dir, '--state', join(tempDir(), 'other.json'), '--listen', `127.0.0.1:${port}`]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`error[ROS_USAGE]: --listen 127.0.0.1:${port}: cannot listen there: the port is in use`);
+    expect(second.stderr).not.toContain('    at ');
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+  });
+});
+
 describePostgres('rosetta reconcile with PostgreSQL state: high availability', () => {
   it('two replicas elect one leader; after kill -9 of the leader the other takes over within 15 s and applies the next revision', { timeout: 90_000 }, async () => {
     const url = await freshDatabase();
@@ -159,6 +214,11 @@ describePostgres('rosetta reconcile with PostgreSQL state: high availability', (
     const [leader, standby] = (await metric(a.url(), 'rosetta_leader')) === 1 ? [a, b] : [b, a];
     expect(await metric(standby.url(), 'rosetta_leader')).toBe(0);
     expect((await fetch(`${standby.url()}/healthz`)).status).toBe(200);
+    // A hook that reaches the standby is not swallowed with a 202: the git host sees the failure.
+    const toStandby = await github(standby.url(), '{"ref":"refs/heads/main"}');
+    expect(toStandby.status).toBe(503);
+    expect(toStandby.headers.get('retry-after')).toBe('10');
+    expect((await github(leader.url(), '{"ref":"refs/heads/main"}')).status).toBe(202);
 
     leader.child.kill('SIGKILL');
     const killedAt = Date.now();
@@ -171,5 +231,34 @@ describePostgres('rosetta reconcile with PostgreSQL state: high availability', (
     expect(await standby.exited).toBe(0);
     const pools = sim.platform.listSamplingPackages().map((p) => p.poolName).sort();
     expect(pools).toEqual(['pool-qa-1', 'pool-qa-2']);
+  });
+});
+
+describePostgres('rosetta reconcile with PostgreSQL state: a database outage', () => {
+  it('drops rosetta_leader when the lock\'s connection dies, turns unready while the database is away, and recovers by itself', { timeout: 90_000 }, async () => {
+    const url = await freshDatabase();
+    const database = databaseOf(url);
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 0 });
+    const repo = gitRepo({ 'm.yaml': annotationRequest('req') });
+    const controller = await startController(sim, ['--source', `file://${repo}`, '--interval', '10m', '--state', url, '--workspace', 'blip']);
+    const ready = async () => (await fetch(`${controller.url()}/readyz`)).status;
+    await until(async () => (await metric(controller.url(), 'rosetta_reconcile_total{result="success"}')) === 1);
+    expect(await ready()).toBe(200);
+
+    // The database goes away for a while (new connections refused, current ones cut).
+    await adminQuery(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+    await cutRosettaConnections(database);
+    const cutAt = Date.now();
+    // Not at the next cycle (10 minutes away): now.
+    await until(async () => (await metric(controller.url(), 'rosetta_leader')) === 0, 5_000);
+    expect(Date.now() - cutAt).toBeLessThan(5_000);
+    await until(async () => (await ready()) === 503, 15_000);
+
+    await adminQuery(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+    const backAt = Date.now();
+    await until(async () => (await metric(controller.url(), 'rosetta_leader')) === 1 && (await ready()) === 200, 20_000);
+    expect(Date.now() - backAt).toBeLessThan(20_000);
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
   });
 });

@@ -74,7 +74,7 @@ describePostgres('PostgreSQL state store', () => {
     await adminQuery('SELECT pg_terminate_backend($1)', [rows[0]!.backend_pid], url);
     // Someone else may take the lock now; this run must not write after it.
     const other = await open(url, 'lost-lock').lock({ command: 'other', timeoutMs: 5_000 });
-    await expect(session.put('AnnotationRequest/b', record('b'))).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED' });
+    await expect(session.put('AnnotationRequest/b', record('b'))).rejects.toMatchObject({ code: 'ROS_STATE_IO', message: expect.stringContaining('lost the database connection that holds the state lock') });
     expect(Object.keys((await store.read()).resources)).toEqual(['AnnotationRequest/a']);
     await other.release();
     await lock.release();

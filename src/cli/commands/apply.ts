@@ -6,7 +6,7 @@ import type { ApplyReport } from '../../apply/types.js';
 import { RosettaError } from '../../errors.js';
 import type { StateStore } from '../../state/store.js';
 import { pluralise, printable } from '../../text.js';
-import { appendStepSummary, loadResources, openStateStore, parseDuration, type StateOptions } from '../context.js';
+import { appendStepSummary, loadResources, openStateStore, parseDuration, withStateFlags, type StateOptions } from '../context.js';
 import { errorText } from '../error-output.js';
 import { cliHost } from '../hosts/cli-host.js';
 import { describeResult } from '../hosts/describe.js';
@@ -73,8 +73,8 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     });
     if (result.declined) throw new RosettaError('ROS_ABORTED', 'apply cancelled; nothing was sent');
     const { report, stateFailure } = result;
-    if (!json) printSummary(io, report, result, store);
-    printUnrecorded(io, report);
+    if (!json) printSummary(io, report, result, store, options);
+    printUnrecorded(io, report, options);
     await appendStepSummary(io, renderApplyMarkdown(report)).catch(() => undefined);
     // --wait: the platform processes requests after the create; wait for them as status --wait does.
     // The action has released the lock (waiting only reads), and Ctrl-C now means "stop waiting"
@@ -148,7 +148,7 @@ class Shutdown {
 }
 
 /** Creates the API confirmed that state could not hold: their ids go to stderr, whatever the format. */
-function printUnrecorded(io: Io, report: ApplyReport): void {
+function printUnrecorded(io: Io, report: ApplyReport, options: StateOptions): void {
   const lost = report.results.filter((r) => r.unrecorded);
   if (lost.length === 0) return;
   io.stderr(`\n${pluralise(lost.length, 'create')} confirmed by the API could not be recorded in state. Keep these ids:\n`);
@@ -159,18 +159,18 @@ function printUnrecorded(io: Io, report: ApplyReport): void {
       r.requestId !== undefined ? `requestId ${printable(r.requestId)}` : undefined,
     ].filter(Boolean);
     io.stderr(`  ${r.address}: ${ids.join(', ')}\n`);
-    if (r.hint) io.stderr(`    then: ${r.hint.replace(/^once state can be written: /, '')}\n`);
+    if (r.hint) io.stderr(`    then: ${withStateFlags(r.hint.replace(/^once state can be written: /, ''), options)}\n`);
   }
 }
 
-function printSummary(io: Io, report: ApplyReport, { pending, held }: { pending: number; held: number }, store: StateStore): void {
+function printSummary(io: Io, report: ApplyReport, { pending, held }: { pending: number; held: number }, store: StateStore, options: StateOptions): void {
   const s = report.summary;
   const problems = report.results.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
   if (problems.length > 0) {
     io.stdout('\nNot applied:\n');
     for (const r of problems) {
       io.stdout(`  ${describeResult(r)}\n`);
-      if (r.hint) io.stdout(`    hint: ${printable(r.hint)}\n`);
+      if (r.hint) io.stdout(`    hint: ${printable(withStateFlags(r.hint, options))}\n`);
     }
   }
   io.stdout(`\nApply: ${s.created} created, ${s.adopted} adopted, ${s.failed} failed, ${s.skipped} skipped. State: ${store.location}\n`);

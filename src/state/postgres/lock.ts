@@ -28,9 +28,14 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
   const deadline = Date.now() + (options.timeoutMs ?? 0);
   const client = new Client({ ...config, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   let held = true;
+  const lost = new AbortController();
+  const lose = () => {
+    held = false;
+    lost.abort();
+  };
   // Without a listener an error on an idle connection would crash the process.
-  client.on('error', () => (held = false));
-  client.on('end', () => (held = false));
+  client.on('error', lose);
+  client.on('end', lose);
   await client.connect();
   try {
     // The server frees the lock when it notices the connection is gone. A killed process closes
@@ -55,6 +60,7 @@ export async function acquirePgLock(config: ClientConfig, workspace: string, whe
           get held() {
             return held;
           },
+          lost: lost.signal,
           release: async () => {
             if (!held) return; // the connection is gone, and the lock with it
             held = false;

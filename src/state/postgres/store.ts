@@ -194,7 +194,7 @@ export class PostgresStateStore implements StateStore {
 
   private requireLock(): PgLock {
     const lock = this.lockHeld;
-    if (!lock?.held) throw new RosettaError('ROS_STATE_LOCKED', `the state lock on ${this.location} is not held (its connection was lost); nothing more is written`, { hint: 'run plan to see what was recorded, then apply again' });
+    if (!lock?.held) throw lostLock(this.location);
     return lock;
   }
 
@@ -248,7 +248,10 @@ export class PostgresStateStore implements StateStore {
 }
 
 function lostLock(location: string): RosettaError {
-  return new RosettaError('ROS_STATE_LOCKED', `the state lock on ${location} was lost; nothing more is written`, { hint: 'run plan to see what was recorded, then apply again' });
+  // The database is out of reach (or the session was ended): an I/O failure, not another run's lock.
+  return new RosettaError('ROS_STATE_IO', `lost the database connection that holds the state lock on ${location}; nothing more is written`, {
+    hint: 'once the database is reachable, run plan to see what was recorded, then apply again',
+  });
 }
 
 /** U+001E, between the digests and between the bodies of putBodies' two parameters. */
