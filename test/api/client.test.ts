@@ -92,6 +92,21 @@ describe('business codes', () => {
 });
 
 describe('retries', () => {
+  it('a retry\'s sleep leaves no listener on the apply\'s shared signal', async () => {
+    const { systemClock } = await import('../../src/api/client.js');
+    const { getEventListeners } = await import('node:events');
+    const shared = new AbortController();
+    for (let i = 0; i < 20; i++) await systemClock.sleep(1, shared.signal);
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+    // And a sleep still ends at once when the signal fires.
+    const started = Date.now();
+    const long = systemClock.sleep(60_000, shared.signal);
+    shared.abort();
+    await long;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+  });
+
   it('retries transient answers with capped exponential backoff and full jitter', async () => {
     const sim = await simulator();
     sim.faults.inject('annotation-request', { type: 'business', code: 5000 }, 4);
