@@ -7,6 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
+import { printable } from '../text.js';
 import { takeLock, type ActionLockOptions } from './lock.js';
 import { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody, SamplingPlanResource } from '../manifest/types.js';
@@ -55,10 +56,48 @@ export async function importAnnotationRequest(client: ReadClient, name: string, 
   };
 }
 
-/** A manifest that plans as a no-op against the imported record: the body as the platform holds it. */
+/**
+ * A manifest that plans as a no-op against the imported record: the body as the platform holds it.
+ * Refused when the platform's text holds control, bidirectional or invisible characters: yaml
+ * writes some of them raw, where they would retitle a terminal that prints the file or hide what a
+ * reviewer reads, and escaping them would write a manifest that differs from what the platform
+ * holds. Nothing is recorded then (the manifest is written before the record).
+ */
 export function manifestFor(name: string, body: AnnotationRequestBody): string {
+  const unsafe = findUnsafeText(body, 'spec');
+  if (unsafe) {
+    throw new RosettaError('ROS_API', `the platform's request holds a control or invisible character in ${unsafe.path} (${unsafe.character}); no manifest was written and nothing was imported`, {
+      hint: 'import without --generate-manifest and write the manifest by hand, or fix the request on the platform',
+    });
+  }
   const manifest = { apiVersion: 'rosetta/v1', kind: 'AnnotationRequest', metadata: { name }, spec: body };
-  return `# Imported with rosetta import AnnotationRequest/${name} ${body.annotationRequestId}\n${stringify(manifest, { lineWidth: 0 })}`;
+  return `# Imported with rosetta import AnnotationRequest/${name} ${printable(body.annotationRequestId)}\n${stringify(manifest, { lineWidth: 0 })}`;
+}
+
+/** C0/C1 controls, line and paragraph separators, bidirectional controls, zero-width characters, BOM. */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+
+function findUnsafeText(value: unknown, path: string): { path: string; character: string } | undefined {
+  const check = (text: string, where: string) => {
+    const match = UNSAFE_TEXT.exec(text);
+    return match ? { path: where, character: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` } : undefined;
+  };
+  if (typeof value === 'string') return check(value, path);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnsafeText(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const where = `${path}.${printable(key)}`;
+      const found = check(key, `${path} (a key)`) ?? findUnsafeText(item, where);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Throws unless the platform has the package (the accuracy read answers 57008 for one it does not). */

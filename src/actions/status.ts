@@ -94,6 +94,8 @@ export async function waitForStatus(read: () => Promise<StatusReport>, options: 
     if (left <= 0) return { report, outcome: 'timed-out' };
     await sleep(Math.min(delay, left), options.signal);
     if (options.signal?.aborted) return { report, outcome: 'stopped' };
+    // Time is up during the sleep: the last report stands (a read now would be cut off at once).
+    if (deadline - now() <= 0) return { report, outcome: 'timed-out' };
     delay = Math.min(30_000, Math.round(delay * 1.5));
   }
 }

@@ -173,7 +173,12 @@ export class RosettaClient {
     const operation = `${method} ${path.split('?')[0]}`;
     let last: AttemptResult | undefined;
     let earlierAttemptUnknown = false;
+    // A read's deadline covers its retries: a server that accepts and never answers costs one
+    // deadline, not one per attempt. (A create's deadline is per attempt: its retries are what
+    // makes an annotation request's create succeed after a lost answer.)
+    const budgetEnds = method === 'GET' ? this.clock.now() + this.timeouts.requestMs : Infinity;
     for (let n = 1; ; n++) {
+      const left = budgetEnds - this.clock.now();
       last = await attempt({
         dispatcher: this.dispatcher,
         maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -183,7 +188,7 @@ export class RosettaClient {
         headers: signedHeaders(this.options.credentials, this.clock.now()),
         ...(body === undefined ? {} : { body }),
         idempotent,
-        timeouts: this.timeouts,
+        timeouts: left < this.timeouts.requestMs ? { ...this.timeouts, requestMs: Math.max(1, left) } : this.timeouts,
         nowMs: this.clock.now(),
         signal,
       });
@@ -195,6 +200,10 @@ export class RosettaClient {
       }
       if (mayHaveTakenEffect(last)) earlierAttemptUnknown = true;
       const delayMs = backoffDelay(this.retry, n, this.random, last.retryAfterMs);
+      if (this.clock.now() + delayMs >= budgetEnds) {
+        const { retryAfterMs: _unused, ...result } = last;
+        return { ...result, attempts: n };
+      }
       const event = { operation, attempt: n, delayMs, reason: last.code === undefined ? last.message : `${last.code} ${last.message}` };
       this.options.onRetry?.(event);
       onRetry?.(event);

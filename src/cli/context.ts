@@ -69,8 +69,16 @@ export async function loadResources(paths: string[], options: ManifestOptions, i
  * The API client for a command: endpoint from --endpoint/ROSETTA_ENDPOINT (checked), keys from the
  * environment (checked), proxies from the environment. `extra` adds per-command settings.
  */
-export function apiClient(options: EndpointOptions, io: Io, extra: Partial<ClientOptions> = {}): RosettaClient {
-  return new RosettaClient({ endpoint: resolveEndpoint(options, io.env), credentials: resolveCredentials(io.env), env: io.env, ...extra });
+export function apiClient(options: EndpointOptions & { requestTimeout?: string }, io: Io, extra: Partial<ClientOptions> = {}): RosettaClient {
+  const timeouts = options.requestTimeout === undefined ? {} : { timeouts: { requestMs: requestTimeoutMs(options.requestTimeout) } };
+  return new RosettaClient({ endpoint: resolveEndpoint(options, io.env), credentials: resolveCredentials(io.env), env: io.env, ...timeouts, ...extra });
+}
+
+/** --request-timeout: every API call's deadline (a read's retries included). */
+export function requestTimeoutMs(text: string): number {
+  const value = parseDuration('--request-timeout', text);
+  if (value <= 0) throw new RosettaError('ROS_USAGE', '--request-timeout: must be more than 0');
+  return value;
 }
 
 /** GitHub Actions job summary: append when the runner provides the file. */

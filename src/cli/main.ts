@@ -106,6 +106,8 @@ function buildProgram(io: Io): Command {
   const insecureOption = () => new Option('--insecure', 'allow plain http to a non-loopback host');
   const lockTimeoutOption = () => new Option('--lock-timeout <duration>', 'wait this long for the state lock (e.g. 30s, 5m)').default('0s');
   const collect = (value: string, previous: string[]) => [...previous, value];
+  const requestTimeoutOption = (fallback: string) =>
+    new Option('--request-timeout <duration>', 'deadline for each API request, from sending to the last byte of the answer; a read\'s retries included (e.g. 30s, 2m)').default(fallback);
   const allowSamplingOnAdoptedOption = () =>
     new Option('--allow-sampling-on-adopted', 'also create sampling plans whose annotation request existed before this state (53004/53005), once a person has checked that the platform has no package for them');
   /** The options plan and apply share: where the state is, the API, and how big a manifest may be. */
@@ -119,6 +121,7 @@ function buildProgram(io: Io): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--refresh', 'first read every applied resource from the platform (needs the endpoint and keys): lost requests are created again, differences shown as drift')
+    .addOption(requestTimeoutOption('30s'))
     .option('--target <KIND/NAME>', 'plan only this resource and what it needs (repeatable)', collect, [])
     .addOption(allowSamplingOnAdoptedOption())
     .action(async (paths: string[], options) => {
@@ -136,7 +139,7 @@ function buildProgram(io: Io): Command {
     .option('--target <KIND/NAME>', 'apply only this resource and what it needs (repeatable)', collect, [])
     .option('--strict-adopt', 'fail when an existing request (53004/53005) differs from the manifest')
     .addOption(allowSamplingOnAdoptedOption())
-    .option('--request-timeout <duration>', 'deadline for each request, from sending to the last byte of the answer (e.g. 30s, 2m)', '2m')
+    .addOption(requestTimeoutOption('2m'))
     .option('--wait', 'after a successful apply, wait until every annotation request has settled (as status --wait)')
     .option('--timeout <duration>', 'how long --wait waits', '30m')
     .addOption(lockTimeoutOption())
@@ -150,7 +153,8 @@ function buildProgram(io: Io): Command {
     .argument('[paths...]', 'manifest files or directories: show only their resources (default: everything in state)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--wait', 'poll until every annotation request is FINISHED, FAILED or ID_NOT_EXISTS')
-    .option('--timeout <duration>', 'how long --wait waits (e.g. 10m, 1h)', '30m')
+    .option('--timeout <duration>', 'how long --wait waits, reads in flight included (e.g. 10m, 1h)', '30m')
+    .addOption(requestTimeoutOption('30s'))
     .option('--target <KIND/NAME>', 'only this resource (repeatable)', collect, [])
     .action(async (paths: string[], options) => {
       const { statusCommand } = await import('./commands/status.js');
@@ -169,6 +173,7 @@ function buildProgram(io: Io): Command {
     .addOption(endpointOption())
     .addOption(insecureOption())
     .option('--concurrency <n>', 'creates in flight at once', '10')
+    .addOption(requestTimeoutOption('2m'))
     .addOption(new Option('--log-format <format>', 'json lines, or text for people').choices(['json', 'text']).default('json'))
     .option('--cache-dir <dir>', 'where git sources are cloned (default ~/.cache/rosetta/sources)')
     .action(async (options) => {
@@ -183,6 +188,7 @@ function buildProgram(io: Io): Command {
     .argument('[paths...]', 'for a SamplingPlan: where its manifest is (default: the current directory)')
     .option('--generate-manifest <file>', 'AnnotationRequest: write a manifest for it (never overwrites)')
     .addOption(endpointOption())
+    .addOption(requestTimeoutOption('30s'))
     .addOption(insecureOption())
     .addOption(maxFileSize())
     .addOption(lockTimeoutOption())

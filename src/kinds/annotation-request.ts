@@ -8,6 +8,7 @@ import type { ResourceResult } from '../apply/types.js';
 import { describeReadFailure } from '../api/reads.js';
 import { mayHaveTakenEffect } from '../api/client.js';
 import { answerFields } from './answer.js';
+import { printable } from '../text.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
 
 export interface RequestStatus {
@@ -88,11 +89,16 @@ async function verifyAdoption(create: AnnotationCreate, context: CreateContext):
   return { warnings: adoptionMismatches(create.body, read.data), absent: read.data.status === 'ID_NOT_EXISTS' };
 }
 
+const KNOWN_STATUSES: ReadonlySet<unknown> = new Set(['PROCESSING', 'FINISHED', 'FAILED', 'ID_NOT_EXISTS']);
+
 async function readStatus(address: string, record: RecordOf<'AnnotationRequest'>, options: StatusReadOptions): Promise<RequestStatus> {
   const base = { kind: 'AnnotationRequest' as const, name: record.name, address, annotationRequestId: record.annotationRequestId };
   const read = await options.client.getAnnotationRequest(record.annotationRequestId, options.call);
   if (read.outcome !== 'ok' || !read.data) return { ...base, status: 'UNKNOWN', message: describeReadFailure(read) };
   const { status, successTaskMap = {}, errorSceneIdMap = {} } = read.data;
+  // A status the documents do not list is shown as UNKNOWN (a failure: nobody knows what it means),
+  // its text escaped, never passed on raw into summaries and pull request comments.
+  if (!KNOWN_STATUSES.has(status)) return { ...base, status: 'UNKNOWN', message: `the platform answered a status rosetta does not know: ${printable(JSON.stringify(status) ?? String(status)).slice(0, 80)}` };
   if (status === 'ID_NOT_EXISTS') return { ...base, status };
   const errorIds = Object.keys(errorSceneIdMap);
   const errors = Object.fromEntries(errorIds.slice(0, options.maxErrors).map((id) => [id, errorSceneIdMap[id]!]));

@@ -1,12 +1,13 @@
 // The client against the real simulator over loopback HTTP.
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUSINESS_CODES } from '../../src/api/codes.js';
-import type { RetryEvent } from '../../src/api/client.js';
+import { systemClock, type RetryEvent } from '../../src/api/client.js';
 import { signature } from '../../src/api/signing.js';
 import type { AnnotationRequestBody } from '../../src/manifest/types.js';
 import { SIMULATOR_CREDENTIALS } from '../../src/sim/server.js';
@@ -93,8 +94,6 @@ describe('business codes', () => {
 
 describe('retries', () => {
   it('a retry\'s sleep leaves no listener on the apply\'s shared signal', async () => {
-    const { systemClock } = await import('../../src/api/client.js');
-    const { getEventListeners } = await import('node:events');
     const shared = new AbortController();
     for (let i = 0; i < 20; i++) await systemClock.sleep(1, shared.signal);
     expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);

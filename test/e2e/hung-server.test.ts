@@ -74,3 +74,44 @@ describe('SIGTERM during apply (a CI job cancelled)', () => {
     expect(existsSync(join(dir, '.rosetta/state.json.lock'))).toBe(false);
   });
 });
+
+describe('reads against a server that accepts and never answers', () => {
+  /** Applies against a working simulator, then points the same state at a server that hangs. */
+  async function appliedThenHung() {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = manifests();
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    sim.faults.inject('get', { type: 'hang', commit: false }, 1000);
+    return { sim, dir };
+  }
+
+  it('status, plan --refresh and import each end at --request-timeout, retries included', { timeout: 40_000 }, async () => {
+    const { sim, dir } = await appliedThenHung();
+    for (const args of [['status'], ['plan', '--refresh'], ['import', 'AnnotationRequest/other', 'some-id']]) {
+      const started = Date.now();
+      const run = await rosetta(sim, dir, [...args, '--request-timeout', '2s']);
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(8_000);
+      expect(run.stderr + run.stdout).toContain('2s');
+    }
+  });
+
+  it('status --wait --timeout bounds the whole wait, and one SIGTERM stops it', { timeout: 40_000 }, async () => {
+    const { sim, dir } = await appliedThenHung();
+    const started = Date.now();
+    const timed = await rosetta(sim, dir, ['status', '--wait', '--timeout', '3s', '--request-timeout', '1m']);
+    expect(timed.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(timed.stdout).toContain('Timed out after 3s');
+
+    const child = spawn(process.execPath, [BIN, 'status', '--wait', '--request-timeout', '1m'], { cwd: dir, env: spawnEnv(sim) });
+    const output = collect(child);
+    const hangsBefore = sim.received.get;
+    await until(() => sim.received.get > hangsBefore);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    expect(await output.exited).toBe(1);
+    expect(Date.now() - signalled).toBeLessThan(3_000);
+    expect(output.stderr()).toContain('Stopped waiting.');
+  });
+});

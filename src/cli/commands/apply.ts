@@ -6,7 +6,7 @@ import type { ApplyReport } from '../../apply/types.js';
 import { RosettaError } from '../../errors.js';
 import type { StateStore } from '../../state/store.js';
 import { pluralise, printable } from '../../text.js';
-import { appendStepSummary, loadResources, openStateStore, parseDuration, withStateFlags, type StateOptions } from '../context.js';
+import { appendStepSummary, loadResources, openStateStore, parseDuration, requestTimeoutMs, withStateFlags, type StateOptions } from '../context.js';
 import { errorText } from '../error-output.js';
 import { cliHost } from '../hosts/cli-host.js';
 import { describeResult } from '../hosts/describe.js';
@@ -42,10 +42,9 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new RosettaError('ROS_USAGE', `--concurrency: expected an integer from 1 to 256, found ${JSON.stringify(options.concurrency)}`);
   }
-  const requestMs = parseDuration('--request-timeout', options.requestTimeout);
+  const requestMs = requestTimeoutMs(options.requestTimeout);
   const waitMs = parseDuration('--timeout', options.timeout);
   const lockTimeoutMs = parseDuration('--lock-timeout', options.lockTimeout);
-  if (requestMs <= 0) throw new RosettaError('ROS_USAGE', '--request-timeout: must be more than 0');
   const endpoint = resolveEndpoint(options, io.env);
   const credentials = resolveCredentials(io.env);
   const json = options.format === 'json';

@@ -9,6 +9,7 @@ import { parseListen } from '../../reconcile/server.js';
 import { openSource } from '../../reconcile/source.js';
 import { isPostgresUrl } from '../../state/postgres/url.js';
 import { apiClient, openStateStore, parseDuration, stateLocation, type StateOptions } from '../context.js';
+import { printable } from '../../text.js';
 import { ExitCode, type Io } from '../io.js';
 
 export interface ReconcileOptions extends StateOptions {
@@ -83,7 +84,9 @@ function createLogger(format: 'json' | 'text', io: Io): Logger {
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
-      io.stderr(`${String(time)} ${String(level).toUpperCase().padEnd(5)} ${String(msg)}${extra ? `  ${extra}` : ''}\n`);
+      // Messages and fields carry server and git text: escaped, so one entry stays one line and
+      // cannot move the cursor, retitle a terminal or forge a CI annotation.
+      io.stderr(`${String(time)} ${String(level).toUpperCase().padEnd(5)} ${printable(`${String(msg)}${extra ? `  ${extra}` : ''}`)}\n`);
     },
   });
 }

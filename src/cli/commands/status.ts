@@ -14,6 +14,7 @@ export interface StatusCommandOptions extends ManifestOptions, StateOptions {
   format: 'text' | 'json' | 'markdown';
   wait?: boolean;
   timeout: string;
+  requestTimeout?: string;
   target: string[];
   endpoint?: string;
   insecure?: boolean;
@@ -65,7 +66,7 @@ export function statusOk(result: WaitResult): boolean {
  * line per change in text format. Shared by status and apply --wait.
  */
 export async function collectStatus(state: State, client: RosettaClient, options: ShowStatusOptions, io: Io): Promise<WaitResult> {
-  const read = () => readStatus(state, { client, ...(options.only ? { only: options.only } : {}) });
+  const only = options.only ? { only: options.only } : {};
   let result: WaitResult;
   if (options.wait) {
     const stop = new AbortController();
@@ -75,6 +76,10 @@ export async function collectStatus(state: State, client: RosettaClient, options
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // --timeout bounds the whole wait: a read still in flight when it is up (or at a signal) is
+    // cut off, not waited for.
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(options.timeoutMs)]);
+    const read = () => readStatus(state, { client, ...only, signal });
     try {
       result = await waitForStatus(read, {
         timeoutMs: options.timeoutMs,
@@ -87,7 +92,7 @@ export async function collectStatus(state: State, client: RosettaClient, options
       process.off('SIGTERM', onSignal);
     }
   } else {
-    result = { report: await read(), outcome: 'settled' };
+    result = { report: await readStatus(state, { client, ...only }), outcome: 'settled' };
   }
   return result;
 }
