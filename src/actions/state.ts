@@ -8,8 +8,8 @@ import { RosettaError } from '../errors.js';
 import { parseAddress } from '../model/resources.js';
 import type { IoHost } from '../host/events.js';
 import { StateSession } from '../state/session.js';
-import type { StateStore } from '../state/store.js';
-import type { LockHolder, ResourceRecord } from '../state/types.js';
+import type { StateStore, UnlockedLock } from '../state/store.js';
+import type { ResourceRecord } from '../state/types.js';
 import { checkPackageExists } from './import.js';
 import type { ReadClient } from '../api/reads.js';
 
@@ -99,7 +99,7 @@ export function resolvePending(edit: StateEdit & { client?: ReadClient }, addres
 }
 
 /** Breaks the lock whoever holds it; returns who did, if anyone. */
-export function unlockState(store: Pick<StateStore, 'forceUnlock'>): Promise<LockHolder | undefined> {
+export function unlockState(store: Pick<StateStore, 'forceUnlock'>): Promise<UnlockedLock[]> {
   return store.forceUnlock();
 }
 

@@ -99,13 +99,19 @@ async function breakStaleLock(lockPath: string, staleId: string): Promise<boolea
   }
 }
 
-/** Removes the lock whoever holds it; returns the holder it removed. */
-export async function forceUnlock(lockPath: string): Promise<LockHolder | undefined> {
+/**
+ * Removes the lock whoever holds it: the holder it removed, undefined for a lock file that could
+ * not be read, null when there was no lock.
+ */
+export async function forceUnlock(lockPath: string): Promise<LockHolder | undefined | null> {
   const current = await readHolder(lockPath);
-  await unlink(lockPath).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
-  return current;
+  try {
+    await unlink(lockPath);
+    return current;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return null;
+  }
 }
 
 export async function readHolder(lockPath: string): Promise<LockHolder | undefined> {

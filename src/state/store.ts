@@ -46,7 +46,8 @@ export interface StateLocker {
   /** The reconcile leader's lock: separate from the state lock, held as long as a replica leads. */
   lockLeader(options: LockOptions): Promise<HeldLock>;
   /** Breaks the lock whoever holds it; returns the holder it removed. */
-  forceUnlock(): Promise<LockHolder | undefined>;
+  /** Breaks every lock rosetta holds on this state (the state lock and the reconcile leader's), naming each holder removed. */
+  forceUnlock(): Promise<UnlockedLock[]>;
 }
 
 /** Bodies that were sent (and sampling scene lists), by digest, for later diffs. */
@@ -60,6 +61,13 @@ export interface BodyStore {
 }
 
 /** Where state lives (statemgr-like: small interfaces, one shared test suite for every store). */
+/** A lock that `state unlock` removed: which one, who held it (unknown if its file was unreadable), where. */
+export interface UnlockedLock {
+  lock: 'state' | 'leader';
+  holder: LockHolder | undefined;
+  where: string;
+}
+
 export interface StateStore extends StateReader, StateWriter, StateLocker, BodyStore {
   /** Where the state is, for messages; never holds a password. */
   readonly location: string;
@@ -282,8 +290,13 @@ export class FileStateStore implements StateStore {
     }
   }
 
-  forceUnlock(): Promise<LockHolder | undefined> {
-    return forceUnlock(this.lockPath);
+  async forceUnlock(): Promise<UnlockedLock[]> {
+    const removed: UnlockedLock[] = [];
+    for (const [lock, path] of [['state', this.lockPath], ['leader', `${this.location}.leader`]] as const) {
+      const holder = await forceUnlock(path);
+      if (holder !== null) removed.push({ lock, holder, where: path });
+    }
+    return removed;
   }
 
   putBody(digest: string, body: unknown): Promise<void> {

@@ -56,8 +56,27 @@ describe('rosetta state unlock', () => {
 
     const unlock = await rosetta(sim, dir, ['state', 'unlock']);
     expect(unlock).toMatchObject({ code: 0, stdout: 'Unlocked.\n' });
-    expect(unlock.stderr).toContain('warning: removed the lock held by pid 1 on ci-runner-7');
+    expect(unlock.stderr).toContain('warning: removed the state lock (');
+    expect(unlock.stderr).toContain('held by pid 1 on ci-runner-7');
     expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+  });
+
+  it('also clears a reconcile leader lock left by a controller killed on another host', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir({ 'm.yaml': annotationRequest('a') });
+    const holder = { id: 'y', pid: 7, host: 'rosetta-reconcile-6f9c-old', user: 'node', command: 'rosetta reconcile', startedAt: '2026-11-23T10:00:00.000Z' };
+    mkdirSync(join(dir, '.rosetta'));
+    writeFileSync(join(dir, '.rosetta/state.json.leader'), JSON.stringify(holder));
+    const blocked = await rosetta(sim, dir, ['reconcile', '--source', dir, '--listen', '127.0.0.1:0']);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain('locked by pid 7 on rosetta-reconcile-6f9c-old');
+
+    const unlock = await rosetta(sim, dir, ['state', 'unlock']);
+    expect(unlock).toMatchObject({ code: 0, stdout: 'Unlocked.\n' });
+    expect(unlock.stderr).toContain(`warning: removed the reconcile leader lock (${join(dir, '.rosetta/state.json.leader')}) held by pid 7 on rosetta-reconcile-6f9c-old`);
+    expect(existsSync(join(dir, '.rosetta/state.json.leader'))).toBe(false);
+    expect((await rosetta(sim, dir, ['state', 'unlock'])).stdout).toBe('The state was not locked (no state lock, no reconcile leader lock).\n');
+    expect((await rosetta(sim, dir, ['reconcile', '--source', dir, '--once'])).code).toBe(0);
   });
 });
 

@@ -130,10 +130,17 @@ function contract(make: () => StateStore): void {
   it('force-unlocks and reports the holder it removed', async () => {
     const store = open();
     await store.lock({ command: 'stuck' });
-    expect(await open().forceUnlock()).toMatchObject({ command: 'stuck', pid: process.pid });
-    expect(await open().forceUnlock()).toBeUndefined();
+    expect(await open().forceUnlock()).toEqual([expect.objectContaining({ lock: 'state', holder: expect.objectContaining({ command: 'stuck', pid: process.pid }) })]);
+    expect(await open().forceUnlock()).toEqual([]);
     const after = await open().lock({ command: 'next' });
     await after.release();
+  });
+
+  it('force-unlocks the reconcile leader lock too, naming it', async () => {
+    await open().lockLeader({ command: 'rosetta reconcile' });
+    expect(await open().forceUnlock()).toEqual([expect.objectContaining({ lock: 'leader', holder: expect.objectContaining({ command: 'rosetta reconcile' }) })]);
+    const next = await open().lockLeader({ command: 'next' });
+    await next.release();
   });
 }
 

@@ -7,6 +7,7 @@ import { idLabel, kindInfo } from '../../kinds/index.js';
 import { apiClient, parseDuration, withStore, type StateOptions } from '../context.js';
 import { cliHost } from '../hosts/cli-host.js';
 import type { Io } from '../io.js';
+import { printable } from '../../text.js';
 
 type EditOptions = StateOptions & { lockTimeout: string };
 
@@ -66,12 +67,17 @@ export async function stateResolveCommand(address: string, options: EditOptions 
 }
 
 export async function stateUnlockCommand(options: StateOptions, io: Io): Promise<void> {
-  const holder = await withStore(options, io, (store) => unlockState(store));
-  if (!holder) {
-    io.stdout('The state was not locked.\n');
+  const removed = await withStore(options, io, (store) => unlockState(store));
+  if (removed.length === 0) {
+    io.stdout('The state was not locked (no state lock, no reconcile leader lock).\n');
     return;
   }
-  io.stderr(`warning: removed the lock held by ${describeHolder(holder)}. If that run is still going, two runs may now write the same state.\n`);
+  for (const { lock, holder, where } of removed) {
+    const name = lock === 'state' ? 'the state lock' : 'the reconcile leader lock';
+    const by = holder ? `held by ${describeHolder(holder)}` : 'whose holder could not be read';
+    const risk = lock === 'state' ? 'two runs may now write the same state' : 'two controllers may now lead';
+    io.stderr(`warning: removed ${name} (${printable(where)}) ${by}. If that process is still running, ${risk}.\n`);
+  }
   io.stdout('Unlocked.\n');
 }
 

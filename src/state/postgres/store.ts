@@ -8,7 +8,7 @@ import pg, { type ClientConfig, type PoolClient } from 'pg';
 import { RosettaError } from '../../errors.js';
 import { bodyText } from '../../model/body-text.js';
 import type { HeldLock, LockOptions } from '../lock.js';
-import type { StateDelta, StateStore } from '../store.js';
+import type { StateDelta, StateStore, UnlockedLock } from '../store.js';
 import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from '../types.js';
 import { LEADER_NAMESPACE, acquirePgLock, readPgHolder, type PgLock } from './lock.js';
 import { migrate, schemaVersion } from './migrations.js';
@@ -109,17 +109,20 @@ export class PostgresStateStore implements StateStore {
     return this.run('lock', () => acquirePgLock(this.config, this.workspace, this.location, options, LEADER_NAMESPACE));
   }
 
-  /** Ends the holder's connection (which frees its advisory lock) and removes its row. */
-  async forceUnlock(): Promise<LockHolder | undefined> {
-    await this.init();
+  /** For the state lock and the leader's: ends the holder's connection (which frees its advisory lock) and removes its row. */
+  async forceUnlock(): Promise<UnlockedLock[]> {
+    if (!(await this.tablesExist())) return [];
     return this.run('unlock', async (client) => {
-      const holder = await readPgHolder(client, this.workspace);
-      const { rows } = await client.query<{ backend_pid: number }>('DELETE FROM rosetta.lock_holders WHERE workspace = $1 RETURNING backend_pid', [this.workspace]);
-      const pid = rows[0]?.backend_pid;
-      if (pid !== undefined) {
+      const removed: UnlockedLock[] = [];
+      for (const [lock, row] of [['state', this.workspace], ['leader', `${this.workspace}#leader`]] as const) {
+        const holder = await readPgHolder(client, row);
+        const { rows } = await client.query<{ backend_pid: number }>('DELETE FROM rosetta.lock_holders WHERE workspace = $1 RETURNING backend_pid', [row]);
+        const pid = rows[0]?.backend_pid;
+        if (pid === undefined) continue;
         await client.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1`, [pid]);
+        removed.push({ lock, holder, where: `${this.location}` });
       }
-      return holder;
+      return removed;
     });
   }
 
