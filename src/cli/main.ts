@@ -164,7 +164,7 @@ function buildProgram(io: Io): Command {
   stateOption(program.command('reconcile'))
     .description('the GitOps mode: a controller that applies the manifests of a directory or git repository, with metrics, webhooks and leader election')
     .requiredOption('--source <dir|git-url>', 'a directory, or a git URL (file://, https://, ssh://) cloned once and fetched every cycle')
-    .option('--ref <branch>', 'for a git source: the branch or tag to follow', 'main')
+    .option('--ref <branch>', "for a git source: the branch or tag to follow (default: the remote's default branch)")
     .option('--path <subdir>', 'the manifests folder inside the source', '.')
     .option('--interval <duration>', 'time between cycles (a webhook starts one at once)', '2m')
     .option('--listen <host:port>', 'HTTP for /healthz, /readyz, /metrics and webhooks', '127.0.0.1:9464')

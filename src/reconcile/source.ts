@@ -5,8 +5,8 @@
  * of every cycle is known; a URL is only ever shown without its credentials.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { RosettaError } from '../errors.js';
 
@@ -26,7 +26,13 @@ export interface Source {
 const GIT_URL = /^(file|https?|ssh|git):\/\/|^[\w.-]+@[\w.-]+:/;
 
 export function openSource(spec: string, options: { ref?: string | undefined; cacheDir: string; cwd: string }): Source {
-  if (GIT_URL.test(spec)) return gitSource(spec, options.ref ?? 'main', options.cacheDir);
+  // No --ref: the remote's default branch, as `git clone` takes it (HEAD on the remote).
+  if (GIT_URL.test(spec)) return gitSource(spec, options.ref, options.cacheDir);
+  if (options.ref !== undefined) {
+    throw new RosettaError('ROS_USAGE', `--ref ${options.ref}: a directory source is read as it is on disk, not at a ref`, {
+      hint: `to follow a branch of a local repository, give its URL: --source file://${resolve(options.cwd, spec)}`,
+    });
+  }
   return directorySource(resolve(options.cwd, spec));
 }
 
@@ -38,20 +44,46 @@ export function redactGitUrl(url: string): string {
 // No prompt may ever wait for a password: a missing credential is an error the loop reports.
 const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
 
+/**
+ * A directory is reported as what it is: inside a git work tree with nothing changed under it, its
+ * commit; with changes (untracked files included), `<commit>-dirty-<digest>`; outside git,
+ * `unversioned-<digest>`. The digest covers every file's path and bytes, so two cycles that read
+ * different files never report the same revision.
+ */
 function directorySource(dir: string): Source {
   return {
     display: dir,
     async checkout() {
       const info = await stat(dir).catch(() => undefined);
       if (!info?.isDirectory()) throw new RosettaError('ROS_USAGE', `--source ${dir} is not a directory`);
-      const revision = await simpleGit(dir).env(GIT_ENV).revparse(['HEAD']).catch(() => 'unversioned');
-      return { dir, revision: revision.trim() };
+      const git = simpleGit(dir).env(GIT_ENV);
+      const head = await git.revparse(['HEAD']).then((sha) => sha.trim(), () => undefined);
+      if (head === undefined) return { dir, revision: `unversioned-${await contentDigest(dir)}` };
+      const changes = await git.raw(['status', '--porcelain', '--untracked-files=all', '--', '.']);
+      return { dir, revision: changes.trim() === '' ? head : `${head}-dirty-${await contentDigest(dir)}` };
     },
   };
 }
 
-function gitSource(url: string, ref: string, cacheDir: string): Source {
-  const display = `${redactGitUrl(url)}@${ref}`;
+/** sha256 (12 hex digits) over every file under `dir` but .git: its relative path, then its bytes. */
+async function contentDigest(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((path) => !path.split(sep).includes('.git'))
+    .sort();
+  for (const path of files) {
+    hash.update(`${path}\0`);
+    hash.update(await readFile(join(dir, path)));
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+function gitSource(url: string, ref: string | undefined, cacheDir: string): Source {
+  const display = `${redactGitUrl(url)}@${ref ?? 'HEAD'}`;
   const dir = join(cacheDir, createHash('sha256').update(url).digest('hex').slice(0, 16));
   let cloned = false;
   return {
@@ -67,16 +99,31 @@ function gitSource(url: string, ref: string, cacheDir: string): Source {
           cloned = true;
         }
         const git = simpleGit(dir).env(GIT_ENV);
-        await git.fetch(['--force', 'origin', ref]);
+        await git.fetch(['--force', 'origin', ref ?? 'HEAD']);
         await git.raw(['checkout', '--force', '--detach', 'FETCH_HEAD']);
         await git.raw(['clean', '-ffdx']);
         return { dir, revision: (await git.revparse(['HEAD'])).trim() };
       } catch (error) {
         if (error instanceof RosettaError) throw error;
-        // git's own message may quote the URL with its credentials.
-        const message = redactGitUrl(String((error as Error)?.message ?? error).split('\n').find((l) => l.trim() !== '') ?? 'git failed').replaceAll(url, redactGitUrl(url));
-        throw new RosettaError('ROS_SOURCE', `cannot fetch ${display}: ${message}`, { hint: 'check the URL, --ref and the git credentials (helper, SSH agent)' });
+        throw new RosettaError('ROS_SOURCE', `cannot fetch ${display}: ${gitCause(error, url)}`, { hint: 'check the URL, --ref and the git credentials (helper, SSH agent)' });
       }
     },
   };
+}
+
+/** Lines git prints on the way that say nothing about what went wrong. */
+const GIT_PROGRESS = /^(Cloning into|remote: (Enumerating|Counting|Compressing|Total)|Receiving objects|Resolving deltas)/;
+
+/**
+ * What git said went wrong (its fatal/error lines, the auth failure, the HTTP status), not its
+ * first line ("Cloning into …"); credentials in URLs redacted, at most three lines.
+ */
+export function gitCause(error: unknown, url: string): string {
+  const lines = String((error as Error)?.message ?? error)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !GIT_PROGRESS.test(line));
+  const causes = lines.filter((line) => /^(fatal|error|remote: (fatal|error))/i.test(line));
+  const shown = (causes.length > 0 ? causes : lines).slice(0, 3).join(' / ') || 'git failed';
+  return redactGitUrl(shown.replaceAll(url, redactGitUrl(url))).replace(/([a-z+]+:\/\/)[^@/\s]+@/gi, '$1***@');
 }

@@ -14,9 +14,9 @@ import { simulator } from '../helpers/sim.js';
 
 const HOOK_SECRET = 'hook-secret-DO-NOT-PRINT';
 
-function gitRepo(files: Record<string, string>): string {
+function gitRepo(files: Record<string, string>, branch = 'main'): string {
   const repo = tempDir();
-  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+  execFileSync('git', ['init', '-q', '-b', branch], { cwd: repo });
   commit(repo, files, 'initial manifests');
   return repo;
 }
@@ -160,6 +160,45 @@ function rawHook(url: string, path: string, headers: Record<string, string | num
     send(req);
   });
 }
+
+describe('rosetta reconcile: sources as they are', () => {
+  it('follows the remote\'s default branch when --ref is not given (master here)', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const repo = gitRepo({ 'm.yaml': annotationRequest('req') }, 'master');
+    const revision = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    const once = await rosetta(sim, tempDir(), ['reconcile', '--source', `file://${repo}`, '--once', '--state', join(tempDir(), 'state.json'), '--cache-dir', join(tempDir(), 'cache')]);
+    expect(once.code, once.stderr).toBe(0);
+    expect(once.stderr).toContain(`"revision":"${revision}"`);
+    expect(sim.platform.listAnnotationRequests()).toHaveLength(1);
+  });
+
+  it('reports a directory with changes as dirty, with a digest of what it read; --ref on a directory is refused', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const repo = gitRepo({ 'm.yaml': annotationRequest('req') });
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    const state = join(tempDir(), 'state.json');
+    const clean = await rosetta(sim, repo, ['reconcile', '--source', repo, '--once', '--state', state]);
+    expect(clean.stderr).toContain(`"revision":"${head}"`);
+    writeFileSync(join(repo, 'untracked.yaml'), annotationRequest('extra'));
+    const dirty = await rosetta(sim, repo, ['reconcile', '--source', repo, '--once', '--state', state]);
+    expect(dirty.code, dirty.stderr).toBe(0);
+    const revision = /"revision":"([^"]+)"/.exec(dirty.stderr)?.[1];
+    expect(revision).toMatch(new RegExp(`^${head}-dirty-[0-9a-f]{12}$`));
+    expect(sim.platform.listAnnotationRequests()).toHaveLength(2);
+    const refused = await rosetta(sim, repo, ['reconcile', '--source', repo, '--once', '--ref', 'main', '--state', state]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error[ROS_USAGE]: --ref main: a directory source is read as it is on disk, not at a ref');
+  });
+
+  it('a git failure keeps its cause, not git\'s first line', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const missing = join(tempDir(), 'no-such-repo');
+    const once = await rosetta(sim, tempDir(), ['reconcile', '--source', `file://${missing}`, '--once', '--state', join(tempDir(), 'state.json'), '--cache-dir', join(tempDir(), 'cache')]);
+    expect(once.code).toBe(1);
+    expect(once.stderr).toContain('does not appear to be a git repository');
+    expect(once.stderr).not.toContain('Cloning into');
+  });
+});
 
 describe('rosetta reconcile: webhooks that cost nothing before they are authenticated', () => {
   it('refuses bad tokens before reading the body, answers 413 and 408, and a port in use is a usage error', { timeout: 60_000 }, async () => {
