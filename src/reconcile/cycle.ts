@@ -87,6 +87,8 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
   });
   await pollStatus(deps, result.state);
   const { report, plan } = result;
+  // What the plan showed, and what this run itself left for a person (held or pending during the run).
+  deps.metrics.setAttention({ ...plan.summary, held: result.held, pending: result.pending });
   const failed = result.stateFailure !== undefined || report.summary.failed > 0;
   const applied = report.results.length > 0 ? { applied: report.summary } : {};
   return {
@@ -159,6 +161,7 @@ function logHost(log: Logger, revision: string, dryRun: boolean): IoHost {
           const r = event.data.result;
           const fields = { ...at, address: r.address, outcome: r.outcome, code: r.code, requestId: r.requestId, samplingPackageId: r.samplingPackageId, pending: r.pending, unrecorded: r.unrecorded };
           if (r.outcome === 'failed') log.error(fields, `${r.address} failed: ${r.message ?? ''}`);
+          else if (r.outcome === 'skipped') log.warn({ ...fields, held: r.held }, `${r.address} skipped: ${r.message ?? ''}`);
           else log.info(fields, `${r.address} ${r.outcome}`);
           return;
         }

@@ -3,6 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type CycleResult = 'success' | 'failed' | 'invalid';
 
+export const ATTENTION_REASONS = ['conflict', 'orphan', 'pending', 'held', 'drift'] as const;
+export type AttentionReason = (typeof ATTENTION_REASONS)[number];
+
 export class ReconcileMetrics {
   readonly registry = new Registry();
   readonly cycles = new Counter({ name: 'rosetta_reconcile_total', help: 'Reconcile cycles by result.', labelNames: ['result'] as const, registers: [this.registry] });
@@ -11,12 +14,24 @@ export class ReconcileMetrics {
   readonly apiRequests = new Counter({ name: 'rosetta_api_requests_total', help: 'Rosetta API answers by endpoint and business code (or HTTP status, or network).', labelNames: ['endpoint', 'code'] as const, registers: [this.registry] });
   readonly lastCycle = new Gauge({ name: 'rosetta_last_reconcile_timestamp_seconds', help: 'When the last reconcile cycle ended (Unix time).', registers: [this.registry] });
   readonly revision = new Gauge({ name: 'rosetta_source_revision_info', help: 'The source revision of the last cycle (value 1).', labelNames: ['revision'] as const, registers: [this.registry] });
+  readonly attention = new Gauge({
+    name: 'rosetta_attention_resources',
+    help: 'Resources the last cycle planned but could not act on, by reason: conflict, orphan, pending (a sampling create with an unknown outcome), held (a sampling plan under a request that existed before this state), drift. pending and held wait for a person.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({ name: 'rosetta_leader', help: '1 while this replica is the leader that applies, 0 on a standby.', registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const result of ['success', 'failed', 'invalid'] as const) this.cycles.inc({ result }, 0);
     this.leader.set(0);
+    for (const reason of ATTENTION_REASONS) this.attention.set({ reason }, 0);
+  }
+
+  /** The last plan's counts of what a person must look at. */
+  setAttention(summary: Readonly<Record<AttentionReason, number>>): void {
+    for (const reason of ATTENTION_REASONS) this.attention.set({ reason }, summary[reason]);
   }
 
   cycleEnded(result: CycleResult, seconds: number, revision: string | undefined): void {

@@ -161,6 +161,24 @@ function rawHook(url: string, path: string, headers: Record<string, string | num
   });
 }
 
+describe('rosetta reconcile: what needs a person', () => {
+  it('counts held, pending, conflicts and orphans in rosetta_attention_resources', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir({ 'm.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa', 'req')}` });
+    // The request exists already, made by another state: the controller's state holds its sampling plan back.
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve', '--state', join(tempDir(), 'other.json')])).code).toBe(0);
+    const controller = await startController(sim, ['--source', dir, '--interval', '10m', '--state', join(tempDir(), 'state.json')]);
+    const url = controller.url();
+    await until(async () => (await metric(url, 'rosetta_attention_resources{reason="held"}')) === 1);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    for (const reason of ['conflict', 'orphan', 'pending', 'drift']) expect(metrics).toContain(`rosetta_attention_resources{reason="${reason}"} 0`);
+    expect(controller.log()).toContain('held back: AnnotationRequest/req already existed (53004)');
+    expect(sim.platform.listSamplingPackages()).toHaveLength(1);
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+  });
+});
+
 describe('rosetta reconcile: sources as they are', () => {
   it('follows the remote\'s default branch when --ref is not given (master here)', { timeout: 30_000 }, async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS] });

@@ -54,6 +54,9 @@ describe('the deployment examples', () => {
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.command.join(' ')).toContain('rosetta reconcile');
+    const rules = JSON.stringify(docs[3]!.spec);
+    expect(rules).toContain('RosettaNeedsAPerson');
+    expect(rules).toContain('rosetta_attention_resources{reason=~\\"pending|held\\"}');
     const unit = readFileSync(join(REPO_ROOT, 'examples/deploy/rosetta-reconcile.service'), 'utf8');
     expect(unit).toContain('ExecStart=/usr/bin/env rosetta reconcile');
     expect(unit).toMatch(/ROSETTA_STATE=postgres:\/\//);
