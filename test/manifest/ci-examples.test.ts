@@ -53,7 +53,7 @@ describe('the deployment examples', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
-    expect(container.command.join(' ')).toContain('rosetta reconcile');
+    expect(container.args[0]).toBe('reconcile');
     const rules = JSON.stringify(docs[3]!.spec);
     expect(rules).toContain('RosettaNeedsAPerson');
     expect(rules).toContain('rosetta_attention_resources{reason=~\\"pending|held\\"}');
