@@ -7,6 +7,7 @@ import type { Simulator } from '../../src/sim/server.js';
 import { BIN } from '../helpers/cli.js';
 import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
+import { describePostgres, freshDatabase } from '../helpers/postgres.js';
 import { simulator } from '../helpers/sim.js';
 
 const MANIFESTS = { 'm.yaml': `${annotationRequest('helix')}---\n${samplingPlan('helix-qa', 'helix')}` };
@@ -104,6 +105,21 @@ describe('guarantee 7: sampling plans under a request this state did not create'
     ]);
     expect((await stateList(sim, dir))['AnnotationRequest/helix']).toMatchObject({ status: 'applied', outcome: 'adopted', sentHere: true });
     expect(sim.platform.listSamplingPackages()).toHaveLength(1);
+  });
+});
+
+describePostgres('guarantee 7 on PostgreSQL: another workspace', () => {
+  it('--workspace wsB after wsA applied the same manifests holds the sampling plan back', async () => {
+    const url = await freshDatabase();
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve', '--state', url, '--workspace', 'wsA'])).code).toBe(0);
+    const b = await rosetta(sim, dir, ['apply', '--auto-approve', '--state', url, '--workspace', 'wsB']);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toContain('SamplingPlan/helix-qa skipped: held back');
+    expect(sim.platform.listSamplingPackages()).toHaveLength(1);
+    const plan = await rosetta(sim, dir, ['plan', '--state', url, '--workspace', 'wsB', '--format', 'json']);
+    expect(JSON.parse(plan.stdout).summary).toMatchObject({ create: 0, noop: 1, held: 1 });
   });
 });
 
