@@ -8,32 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { fastParse } from '../../src/manifest/fast-parse.js';
+import { plain, viaYaml } from '../helpers/yaml.js';
 import { loadManifests } from '../../src/manifest/load.js';
-import { LargeMap } from '../../src/model/large-map.js';
 import { bodyDigest } from '../../src/model/digest.js';
 import { tempDir } from '../helpers/files.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || undefined;
 const runs = (fallback: number) => ({ numRuns: RUNS ?? fallback });
 
-/** yaml with the options of rosetta's full parser (src/manifest/parse.ts), duplicate keys refused. */
-function viaYaml(text: string): unknown[] | undefined {
-  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, strict: true });
-  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0 || d.warnings.length > 0)) return undefined;
-  return docs.map((d) => d.toJS({ maxAliasCount: 100 })).filter((v) => v !== null && v !== undefined);
-}
 
-/** A sceneIdMap is read as a LargeMap: compared as the object it stands for. */
-function plain(value: unknown): unknown {
-  if (value instanceof LargeMap) return plain(value.toJSON());
-  if (Array.isArray(value)) return value.map(plain);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: plain(v), enumerable: true, writable: true, configurable: true });
-  return out;
-}
 
 /** The property: the fast path steps aside, or reads what yaml reads (and yaml accepts the text). */
 function agrees(text: string): boolean {

@@ -1,16 +1,11 @@
 // The fast path must build exactly what yaml's toJS builds, or step aside.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { fastParse } from '../../src/manifest/fast-parse.js';
+import { plain, viaYaml } from '../helpers/yaml.js';
 import { keysOf } from '../../src/model/known-keys.js';
 import { LargeMap } from '../../src/model/large-map.js';
 
-function viaYaml(text: string): unknown[] | undefined {
-  const docs = parseAllDocuments(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
-  if (!Array.isArray(docs) || docs.some((d) => d.errors.length > 0 || d.warnings.length > 0)) return undefined;
-  return docs.map((d) => d.toJS({ maxAliasCount: 100 })).filter((v) => v !== null && v !== undefined);
-}
 
 const scalar = fc.oneof(
   fc.constantFrom('a', 'gs://b/c.yaml', 'x y', 'true', 'False', 'null', '~', '12', '-3', '+4', '0.5', '.5', '1e3', '0x1F', '0o17', '.inf', '007', 'a #b', 'a:b', '"q"', "'s'", "'it''s'", '"a\\nb"', '"\\x41"', '[a, b]', '[]', '{}', '{ start: 1, end: 2 }', '-', '- x', '&a x', '*a', '!tag x', '|', '>', '', 'ünï', '__proto__', 'constructor'),
@@ -29,15 +24,6 @@ function render(t: Tree, indent = 0): string {
     .join('');
 }
 
-/** A sceneIdMap is read as a LargeMap: compared as the object it stands for. */
-function plain(value: unknown): unknown {
-  if (value instanceof LargeMap) return plain(value.toJSON());
-  if (Array.isArray(value)) return value.map(plain);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: plain(v), enumerable: true, writable: true, configurable: true });
-  return out;
-}
 
 describe('fastParse', () => {
   it('agrees with yaml on every document it accepts', () => {
