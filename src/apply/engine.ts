@@ -6,7 +6,7 @@
  * for sampling plans, at most once (pending record → send → record the answer).
  */
 import type { CallOptions } from '../api/client.js';
-import { heldAdvice, sendCreate } from '../kinds/index.js';
+import { heldAdvice, intentOf, sendCreate } from '../kinds/index.js';
 import type { CreateContext } from '../kinds/types.js';
 import type { Create } from '../plan/types.js';
 import type { StateSession } from '../state/session.js';
@@ -71,6 +71,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
         unstarted++;
         return finish({ ...base, outcome: 'skipped', message: stopped });
       }
+      await intents.ensure(create);
       deps.host.notify({ code: 'apply.create.start', level: 'info', data: { address: create.address } });
       const call: CallOptions = { onRetry: (event) => deps.host.notify({ code: 'apply.create.retry', level: 'warn', data: { address: create.address, ...event } }), ...(deps.cancel ? { signal: deps.cancel } : {}) };
       // --concurrency bounds requests to the API: the slot is freed as soon as the answer is in,
@@ -143,7 +144,8 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     call,
     answered,
     warn: (message) => warn(address, message),
-    recordIntent: (entry) => deps.session.put(address, entry),
+    // Written ahead with the creates queued after it: durable already, nothing to wait for.
+    recordIntent: (entry) => (intents.written(address) ? Promise.resolve() : deps.session.put(address, entry)),
     // A confirmed answer that cannot be recorded: its ids must still reach the user.
     recordConfirmed: async (entry, result) => {
       try {
@@ -166,12 +168,63 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
 
   /** The records the creates found, to put back when a create's intent turns out to be void. */
   const found = new Map(creates.map((c) => [c.address, deps.session.record(c.address)]));
+  const intents = new IntentsAhead(creates, deps.session, deps.concurrency ?? 10, now);
   for (const create of creates) results.set(create.address, run(create));
   const settled = await Promise.all(results.values());
+  // Intents written ahead for creates that never started (a stop, a failed state write): void.
+  for (const result of settled) {
+    if (result.outcome !== 'skipped' || !intents.written(result.address) || deps.session.failed !== undefined) continue;
+    const before = found.get(result.address);
+    await (before ? deps.session.put(result.address, before) : deps.session.remove(result.address)).catch(() => undefined);
+  }
   await keepBodies();
   const report: ApplyReport = { results: settled, summary: summariseResults(settled), interrupted: unstarted > 0 };
   await deps.host.notify({ code: 'apply.end', level: 'info', data: { report } });
   return report;
+}
+
+/**
+ * The intents of retry-safe creates, written a window ahead: when a create takes its slot and its
+ * intent is not yet durable, it is written in one commit with those of the next `window` creates
+ * still waiting, so a create waits for a write once per window rather than once each (16 in
+ * flight: apply took 1.17x a raw request pool instead of 1.09x). An intent written ahead for a
+ * create that then never starts is put back at the end of the run; after a kill -9 it stays, and
+ * the next run sends that create again, as it would anyway (see the README, guarantee 7).
+ */
+class IntentsAhead {
+  private readonly done = new Map<string, Promise<void>>();
+  private readonly queue: Create[];
+  private next = 0;
+
+  constructor(
+    creates: readonly Create[],
+    private readonly session: StateSession,
+    private readonly window: number,
+    private readonly now: () => Date,
+  ) {
+    this.queue = creates.filter((c) => intentOf(c, now()) !== undefined);
+  }
+
+  /** Whether the create's intent is durable (written ahead). */
+  written(address: string): boolean {
+    return this.done.has(address);
+  }
+
+  async ensure(create: Create): Promise<void> {
+    if (intentOf(create, this.now()) === undefined) return;
+    let pending = this.done.get(create.address);
+    if (pending === undefined) {
+      const batch: Create[] = [create];
+      while (this.next < this.queue.length && batch.length <= this.window) {
+        const queued = this.queue[this.next++]!;
+        if (!this.done.has(queued.address) && queued.address !== create.address) batch.push(queued);
+      }
+      const at = this.now();
+      pending = this.session.putMany(batch.map((c) => [c.address, intentOf(c, at)!]));
+      for (const c of batch) this.done.set(c.address, pending);
+    }
+    await pending;
+  }
 }
 
 function heldResult(address: string, dependsOn: string, code: number | undefined): Partial<ResourceResult> {

@@ -31,15 +31,8 @@ async function create(create: AnnotationCreate, context: CreateContext): Promise
   const base = { kind: create.kind, name: create.name, address: create.address, annotationRequestId: create.body.annotationRequestId };
   // The intent is durable before the request leaves: if this run dies before the answer is
   // recorded, the next one knows this state sent it, and a 53004 then is its own (guarantee 7).
-  await context.recordIntent({
-    kind: 'AnnotationRequest',
-    name: create.name,
-    status: 'pending',
-    digest: create.digest,
-    annotationRequestId: create.body.annotationRequestId,
-    annotationRequestName: create.body.annotationRequestName,
-    startedAt: context.now().toISOString(),
-  });
+  // (The engine may have written it already, with the intents of the creates queued after it.)
+  await context.recordIntent(intentOf(create, context.now()));
   const answer = await context.client.createAnnotationRequest(create.body, context.call);
   if (answer.outcome !== 'adopted') context.answered(); // an adoption reads the request back first
   if (answer.outcome !== 'ok' && answer.outcome !== 'adopted') {
@@ -82,6 +75,19 @@ async function create(create: AnnotationCreate, context: CreateContext): Promise
   );
 }
 
+/** The pending record written before an annotation request's create is sent. */
+function intentOf(create: AnnotationCreate, now: Date): RecordOf<'AnnotationRequest'> {
+  return {
+    kind: 'AnnotationRequest',
+    name: create.name,
+    status: 'pending',
+    digest: create.digest,
+    annotationRequestId: create.body.annotationRequestId,
+    annotationRequestName: create.body.annotationRequestName,
+    startedAt: now.toISOString(),
+  };
+}
+
 /** 53004/53005: read the request back; differences are warnings (or failures with --strict-adopt). */
 async function verifyAdoption(create: AnnotationCreate, context: CreateContext): Promise<{ warnings: string[]; absent: boolean }> {
   const read = await context.client.getAnnotationRequest(create.body.annotationRequestId, context.call);
@@ -113,9 +119,10 @@ export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus> =
     c.reason === 'gone'
       ? `will be created again: the platform no longer has it (retry-safe: the id ${c.body.annotationRequestId} is ours)`
       : c.reason === 'unconfirmed'
-        ? `will be sent again: an earlier apply sent it and stopped before recording the answer (retry-safe: the id ${c.body.annotationRequestId} is ours)`
+        ? `will be sent again: an earlier apply may have sent it and stopped before recording an answer (retry-safe: the id ${c.body.annotationRequestId} is ours)`
         : `will be created (retry-safe: the id ${c.body.annotationRequestId} is ours)`,
   create,
+  intentOf,
   readStatus,
   idLabel: (record) => `annotationRequestId=${record.annotationRequestId}`,
 };

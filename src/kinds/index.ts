@@ -71,3 +71,15 @@ export function idLabel(record: ResourceRecord): string {
       return assertNever(record);
   }
 }
+
+/** The intent the engine may write ahead for a create (retry-safe kinds), or undefined. */
+export function intentOf(create: Create, now: Date): ResourceRecord | undefined {
+  switch (create.kind) {
+    case 'AnnotationRequest':
+      return annotationRequest.intentOf?.(create, now);
+    case 'SamplingPlan':
+      return samplingPlan.intentOf?.(create, now);
+    default:
+      return assertNever(create);
+  }
+}

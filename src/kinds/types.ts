@@ -57,6 +57,11 @@ export interface KindModule<K extends Kind, S extends { kind: K }> {
   createHeadline(create: CreateOf<K>): string;
   /** Sends the create and records its answer. */
   create(create: CreateOf<K>, context: CreateContext): Promise<ResourceResult>;
+  /**
+   * A retry-safe kind's intent, which the engine may write ahead for creates waiting for a slot
+   * (several in one commit). A kind that is not retry-safe writes its own, exactly before sending.
+   */
+  intentOf?(create: CreateOf<K>, now: Date): RecordOf<K>;
   /** What the platform says about an applied resource (rosetta status). */
   readStatus(address: string, record: RecordOf<K>, options: StatusReadOptions): Promise<S>;
   /** The id a person looks for on the platform, for listings. */

@@ -44,6 +44,11 @@ export class StateSession {
     return this.commit({ put: [[address, record]] });
   }
 
+  /** Several records in one write (one journal line, one transaction). */
+  putMany(entries: readonly [string, ResourceRecord][]): Promise<void> {
+    return this.commit({ put: [...entries] });
+  }
+
   remove(address: string): Promise<void> {
     return this.commit({ remove: [address] });
   }

@@ -91,3 +91,49 @@ describe('apply engine when state cannot be written', () => {
     expect(host.of('apply.end')[0]!.data.report.summary).toEqual({ created: 1, adopted: 0, failed: 1, skipped: 2 });
   });
 });
+
+describe('apply engine: the intents of annotation requests (guarantee 7)', () => {
+  it('are durable before each request is sent, written a window ahead in one commit', async () => {
+    const sim = await simulator({ credentials: [{ accessKey: 'sim-access-key', secretKey: 'sim-secret-key' }] });
+    const store = fillingStore(Infinity);
+    const durableAt = new Map<string, number>();
+    const write = store.write;
+    store.write = async (state: State) => {
+      await write(state);
+      for (const [address, record] of Object.entries(state.resources)) if (record.status === 'pending' && !durableAt.has(address)) durableAt.set(address, sim.received['annotation-request']);
+    };
+    const session = new StateSession(store as never, emptyState());
+    const names = Array.from({ length: 12 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+    const sentBefore = new Map<string, number>();
+    const host = new RecordingHost();
+    host.notify = (event) => {
+      if (event.code === 'apply.create.start') sentBefore.set(event.data.address, sim.received['annotation-request']);
+    };
+    const report = await applyCreates(createsOf(names.map((n) => requestResource(n))), { client: client(sim), session, store, host, concurrency: 3 });
+    expect(report.summary.created).toBe(12);
+    // Every intent became durable before its create was sent (no later than the count at its start).
+    for (const name of names) expect(durableAt.get(`AnnotationRequest/${name}`)!, name).toBeLessThanOrEqual(sentBefore.get(`AnnotationRequest/${name}`)!);
+    // 12 answers, and the intents in a few commits rather than 12.
+    expect(store.writes).toBeLessThanOrEqual(12 + 4);
+    expect(Object.values(session.current.resources).every((r) => r.status === 'applied')).toBe(true);
+  });
+
+  it('written ahead for creates that never start (a stop), are put back', async () => {
+    const sim = await simulator({ credentials: [{ accessKey: 'sim-access-key', secretKey: 'sim-secret-key' }], faults: { latencyMs: [30, 30] } });
+    const store = fillingStore(Infinity);
+    const before = emptyState();
+    const session = new StateSession(store as never, before);
+    const stop = new AbortController();
+    const host = new RecordingHost();
+    host.notify = (event) => {
+      if (event.code === 'apply.create.start') stop.abort();
+    };
+    const names = Array.from({ length: 8 }, (_, i) => `s${i}`);
+    const report = await applyCreates(createsOf(names.map((n) => requestResource(n))), { client: client(sim), session, store, host, concurrency: 2, stop: stop.signal });
+    expect(report.summary.skipped).toBeGreaterThan(0);
+    const skipped = report.results.filter((r) => r.outcome === 'skipped').map((r) => r.address);
+    for (const address of skipped) expect(session.current.resources[address], address).toBeUndefined();
+    expect(store.written.at(-1)!.resources).toEqual(session.current.resources);
+    for (const r of report.results.filter((r) => r.outcome === 'created')) expect(session.current.resources[r.address]).toMatchObject({ status: 'applied' });
+  });
+});
