@@ -22,7 +22,7 @@ import { planAgainst } from '../dist/actions/plan.js';
 import { loadManifests } from '../dist/manifest/load.js';
 import { planTextChunks } from '../dist/plan/render-text.js';
 import { planJsonChunks } from '../dist/plan/render-json.js';
-import { FileStateStore } from '../dist/state/store.js';
+import { FileStateStore } from '../dist/state/file-store.js';
 import { openStore } from '../dist/state/open.js';
 import { StateSession } from '../dist/state/session.js';
 import { RosettaClient } from '../dist/api/client.js';

@@ -10,10 +10,10 @@ import { RosettaError, isRosettaError } from '../errors.js';
 import type { IoHost } from '../host/events.js';
 import type { Resource } from '../manifest/types.js';
 import { loadPlan } from '../plan/plan-file.js';
-import type { Create, Plan } from '../plan/types.js';
+import type { Create, Plan } from '../model/changes.js';
 import { StateSession } from '../state/session.js';
 import type { StateStore } from '../state/store.js';
-import type { State } from '../state/types.js';
+import type { State } from '../model/records.js';
 import { pluralise } from '../text.js';
 import { checkTargets, planAgainst } from './plan.js';
 

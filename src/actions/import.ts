@@ -15,7 +15,7 @@ import { bodyDigest } from '../model/digest.js';
 import type { IoHost } from '../host/events.js';
 import { StateSession } from '../state/session.js';
 import type { StateStore } from '../state/store.js';
-import type { AppliedAnnotationRequest, AppliedSamplingPlan } from '../state/types.js';
+import type { AppliedAnnotationRequest, AppliedSamplingPlan } from '../model/records.js';
 import { readFailureError, type ReadClient } from '../api/reads.js';
 
 export interface ImportedRequest {

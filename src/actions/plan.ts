@@ -5,7 +5,7 @@
 import { RosettaError } from '../errors.js';
 import type { Resource } from '../manifest/types.js';
 import { plan as makePlan } from '../plan/plan.js';
-import type { Plan, Refreshed } from '../plan/types.js';
+import type { Plan, Refreshed } from '../model/changes.js';
 import { savePlan } from '../plan/plan-file.js';
 import type { StateStore } from '../state/store.js';
 import { refreshState } from './refresh.js';
@@ -13,7 +13,7 @@ import type { ReadClient } from '../api/reads.js';
 import { bodyDigest, canonicalJson } from '../model/digest.js';
 import { parseAddress } from '../model/resources.js';
 import type { BodyStore } from '../state/store.js';
-import type { State } from '../state/types.js';
+import type { State } from '../model/records.js';
 
 /**
  * Names are unique on the platform, so a new annotation request may not take the name of another

@@ -10,9 +10,9 @@ import type { ApiResult } from '../api/client.js';
 import { adoptionDifferences } from '../kinds/adoption.js';
 import type { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody } from '../manifest/types.js';
-import type { Refreshed } from '../plan/types.js';
+import type { Refreshed } from '../model/changes.js';
 import type { BodyStore } from '../state/store.js';
-import type { State } from '../state/types.js';
+import type { State } from '../model/records.js';
 import { readFailureError, type ReadClient } from '../api/reads.js';
 
 export async function refreshState(state: State, client: ReadClient, bodies: Pick<BodyStore, 'getBody'>, concurrency = 8): Promise<Map<string, Refreshed>> {

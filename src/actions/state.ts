@@ -9,7 +9,7 @@ import { parseAddress } from '../model/resources.js';
 import type { IoHost } from '../host/events.js';
 import { StateSession } from '../state/session.js';
 import type { StateStore, UnlockedLock } from '../state/store.js';
-import type { ResourceRecord } from '../state/types.js';
+import type { ResourceRecord } from '../model/records.js';
 import { checkPackageExists } from './import.js';
 import type { ReadClient } from '../api/reads.js';
 

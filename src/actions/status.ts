@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import { systemClock, type CallOptions } from '../api/client.js';
 import { readResourceStatus, type PackageStatus, type RequestStatus, type ResourceStatus } from '../kinds/index.js';
 import type { IoHost } from '../host/events.js';
-import type { State } from '../state/types.js';
+import type { State } from '../model/records.js';
 import type { ReadClient } from '../api/reads.js';
 
 export const STATUS_FORMAT_VERSION = 1;

@@ -8,7 +8,7 @@
 import type { CallOptions } from '../api/client.js';
 import { heldAdvice, intentOf, sendCreate } from '../kinds/index.js';
 import type { CreateContext } from '../kinds/types.js';
-import type { Create } from '../plan/types.js';
+import type { Create } from '../model/changes.js';
 import type { StateSession } from '../state/session.js';
 import type { StateStore } from '../state/store.js';
 import { Semaphore } from './semaphore.js';

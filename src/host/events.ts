@@ -9,7 +9,7 @@
  */
 import type { ApplyEvent } from '../apply/types.js';
 import type { ResourceStatus } from '../kinds/index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../model/changes.js';
 
 export type { ApplyEvent };
 

@@ -4,7 +4,7 @@
  * applied, and the request is read back and compared before it is adopted.
  */
 import { adoptionMismatches } from './adoption.js';
-import type { ResourceResult } from '../apply/types.js';
+import type { ResourceResult } from '../model/results.js';
 import { describeReadFailure } from '../api/reads.js';
 import { mayHaveTakenEffect } from '../api/client.js';
 import { answerFields } from './answer.js';

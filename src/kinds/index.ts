@@ -4,10 +4,10 @@
  * switch over a kind.
  */
 import { assertNever } from '../assert.js';
-import type { ResourceResult } from '../apply/types.js';
+import type { ResourceResult } from '../model/results.js';
 import type { Kind } from '../model/resources.js';
-import type { Create } from '../plan/types.js';
-import type { ResourceRecord } from '../state/types.js';
+import type { Create } from '../model/changes.js';
+import type { ResourceRecord } from '../model/records.js';
 import { annotationRequest, type RequestStatus } from './annotation-request.js';
 import { samplingPlan, type PackageStatus } from './sampling-plan.js';
 import type { CreateContext, StatusReadOptions } from './types.js';

@@ -4,10 +4,10 @@
  * replaces it, a definite "not created" removes it, and an unknown outcome leaves it pending, to be
  * settled by a person (rosetta state resolve), never by sending again.
  */
-import type { ResourceResult } from '../apply/types.js';
+import type { ResourceResult } from '../model/results.js';
 import { describeReadFailure } from '../api/reads.js';
 import { bodyDigest } from '../model/digest.js';
-import type { PendingSamplingPlan } from '../state/types.js';
+import type { PendingSamplingPlan } from '../model/records.js';
 import { answerFields } from './answer.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
 

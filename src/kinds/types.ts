@@ -4,12 +4,20 @@
  * again) and how its status is read. One module per kind implements this; src/kinds/index.ts
  * dispatches with exhaustive switches, so a new kind fails to compile until every place handles it.
  */
-import type { CallOptions } from '../api/client.js';
-import type { ApplyClient, ResourceResult } from '../apply/types.js';
+import type { AnnotationRequestStatus, ApiResult, CallOptions, SamplingPackage } from '../api/client.js';
+import type { AnnotationRequestBody, SamplingBody } from '../model/resources.js';
+import type { ResourceResult } from '../model/results.js';
 import type { Kind } from '../model/resources.js';
-import type { Create } from '../plan/types.js';
-import type { ResourceRecord } from '../state/types.js';
+import type { Create } from '../model/changes.js';
+import type { ResourceRecord } from '../model/records.js';
 import type { ReadClient } from '../api/reads.js';
+
+/** The part of the API client that apply needs; RosettaClient satisfies it. */
+export interface ApplyClient {
+  createAnnotationRequest(body: AnnotationRequestBody, options?: CallOptions): Promise<ApiResult<null>>;
+  createSamplingPackage(body: SamplingBody, options?: CallOptions): Promise<ApiResult<SamplingPackage>>;
+  getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
+}
 
 export type CreateOf<K extends Kind> = Extract<Create, { kind: K }>;
 export type RecordOf<K extends Kind> = Extract<ResourceRecord, { kind: K }>;

@@ -7,7 +7,7 @@ import { diffArrays } from 'diff';
 import { canonicalJson } from '../model/digest.js';
 import { LargeMap } from '../model/large-map.js';
 import { isObject } from '../values.js';
-import type { FieldChange } from './types.js';
+import type { FieldChange } from '../model/changes.js';
 
 /** How many differing entries of a map or list to show before summarising. */
 export const SHOWN_ENTRIES = 5;

@@ -17,7 +17,7 @@ import { formatProblem } from '../model/formats.js';
 import { printable } from '../text.js';
 import { bodyDigest } from '../model/digest.js';
 import { writeFileDurably } from '../state/durable-write.js';
-import { summarise, type Plan } from './types.js';
+import { summarise, type Plan } from '../model/changes.js';
 
 export const PLAN_FILE_VERSION = 1;
 

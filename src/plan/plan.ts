@@ -5,10 +5,10 @@
  */
 import type { Resource } from '../manifest/types.js';
 import { bodyDigest } from '../model/digest.js';
-import type { State } from '../state/types.js';
+import type { State } from '../model/records.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
-import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed } from './types.js';
+import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed } from '../model/changes.js';
 
 export interface PlanOptions {
   /** Narrow to these addresses and what they depend on. */

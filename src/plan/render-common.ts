@@ -3,7 +3,7 @@ import { createHeadline, heldAdvice } from '../kinds/index.js';
 import { entriesOf } from '../model/known-keys.js';
 import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
-import { assertNever, type Change, type Summary } from './types.js';
+import { assertNever, type Change, type Summary } from '../model/changes.js';
 
 export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', held: '=', orphan: '-', drift: '~' };
 

@@ -1,6 +1,6 @@
 /** The plan for machines: one JSON object, `formatVersion` first. */
 import { jsonChunks } from '../model/json-chunks.js';
-import { assertNever, type Plan } from './types.js';
+import { assertNever, type Plan } from '../model/changes.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 

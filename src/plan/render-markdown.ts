@@ -5,7 +5,7 @@
  */
 import { advice, bodyLines, headline, summaryLine, SYMBOLS } from './render-common.js';
 import { pluralise } from '../text.js';
-import type { Change, Plan } from './types.js';
+import type { Change, Plan } from '../model/changes.js';
 
 export const MARKDOWN_LIMIT = 65_000;
 

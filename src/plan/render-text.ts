@@ -1,7 +1,7 @@
 /** The plan for a terminal: Terraform-like symbols, deterministic, no timestamps of its own. */
 import { advice, bodyLines, headline, summaryLine, SYMBOLS } from './render-common.js';
 import { pluralise } from '../text.js';
-import type { Plan } from './types.js';
+import type { Plan } from '../model/changes.js';
 
 export function renderPlanText(plan: Plan): string {
   return [...planTextChunks(plan)].join('');

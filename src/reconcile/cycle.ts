@@ -14,9 +14,9 @@ import type { ApplyReport } from '../apply/types.js';
 import type { IoHost, RosettaEvent } from '../host/events.js';
 import { isRosettaError } from '../errors.js';
 import { loadManifests } from '../manifest/load.js';
-import type { Summary } from '../plan/types.js';
+import type { Summary } from '../model/changes.js';
 import type { StateStore } from '../state/store.js';
-import type { ResourceRecord, State } from '../state/types.js';
+import type { ResourceRecord, State } from '../model/records.js';
 import type { CycleResult, ReconcileMetrics } from './metrics.js';
 import type { Source } from './source.js';
 

@@ -15,7 +15,7 @@ import { RosettaError } from '../errors.js';
 import { printable } from '../text.js';
 import { fsyncDirectory, realFs, type DurableFs } from './durable-write.js';
 import type { StateDelta } from './store.js';
-import type { ResourceRecord, State } from './types.js';
+import type { ResourceRecord, State } from '../model/records.js';
 
 export interface JournalEntry {
   lineage: string;

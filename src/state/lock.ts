@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { RosettaError } from '../errors.js';
-import type { LockHolder } from './types.js';
+import type { LockHolder } from '../model/records.js';
 
 export interface LockOptions {
   command: string;

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { RosettaError } from '../errors.js';
 import { PostgresStateStore } from './postgres/store.js';
 import { WORKSPACE_PATTERN, isPostgresUrl } from './postgres/url.js';
-import { FileStateStore, type StateStore } from './store.js';
+import { FileStateStore } from './file-store.js';
+import type { StateStore } from './store.js';
 
 export const DEFAULT_STATE_PATH = '.rosetta/state.json';
 export const DEFAULT_WORKSPACE = 'default';

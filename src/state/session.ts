@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../model/digest.js';
 import type { StateStore, StateDelta } from './store.js';
-import type { ResourceRecord, State } from './types.js';
+import type { ResourceRecord, State } from '../model/records.js';
 
 const KEPT_PLAN_IDS = 20;
 

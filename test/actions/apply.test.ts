@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyAction } from '../../src/actions/apply.js';
-import { FileStateStore } from '../../src/state/store.js';
+import { FileStateStore } from '../../src/state/file-store.js';
 import { tempDir } from '../helpers/files.js';
 import { RecordingHost } from '../helpers/recording-host.js';
 import { requestResource, samplingResource } from '../helpers/resources.js';

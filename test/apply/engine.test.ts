@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyCreates } from '../../src/apply/engine.js';
 import { plan } from '../../src/plan/plan.js';
-import type { Create } from '../../src/plan/types.js';
+import type { Create } from '../../src/model/changes.js';
 import { StateSession } from '../../src/state/session.js';
-import { emptyState, type State } from '../../src/state/types.js';
+import { emptyState, type State } from '../../src/model/records.js';
 import { requestResource, samplingResource } from '../helpers/resources.js';
 import { RecordingHost } from '../helpers/recording-host.js';
 import { client, simulator } from '../helpers/sim.js';

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileStateStore } from '../../src/state/store.js';
+import { FileStateStore } from '../../src/state/file-store.js';
 import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KINDS } from '../../src/model/resources.js';
-import { ACTIONS } from '../../src/plan/types.js';
+import { ACTIONS } from '../../src/model/changes.js';
 import { loadFixtures } from '../../src/sim/fixtures.js';
-import { FileStateStore } from '../../src/state/store.js';
+import { FileStateStore } from '../../src/state/file-store.js';
 import { tempDir } from '../helpers/files.js';
 
 const schema = (file: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../../schemas', file), 'utf8'));

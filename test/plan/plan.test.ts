@@ -5,7 +5,7 @@ import { MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/plan/render-markdo
 import { renderPlanText } from '../../src/plan/render-text.js';
 import { planJson } from '../../src/plan/render-json.js';
 import { bodyDigest } from '../../src/model/digest.js';
-import { emptyState, type State } from '../../src/state/types.js';
+import { emptyState, type State } from '../../src/model/records.js';
 import { requestResource, samplingResource } from '../helpers/resources.js';
 
 function appliedState(resources: ReturnType<typeof requestResource | typeof samplingResource>[]): State {

@@ -4,8 +4,8 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileDurably, type DurableFs } from '../../src/state/durable-write.js';
-import { FileStateStore } from '../../src/state/store.js';
-import { emptyState } from '../../src/state/types.js';
+import { FileStateStore } from '../../src/state/file-store.js';
+import { emptyState } from '../../src/model/records.js';
 import { tempDir } from '../helpers/files.js';
 
 /**

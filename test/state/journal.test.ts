@@ -4,8 +4,8 @@ import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateSession } from '../../src/state/session.js';
-import { FileStateStore } from '../../src/state/store.js';
-import { emptyState, type State } from '../../src/state/types.js';
+import { FileStateStore } from '../../src/state/file-store.js';
+import { emptyState, type State } from '../../src/model/records.js';
 import { tempDir } from '../helpers/files.js';
 
 const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });

@@ -2,7 +2,7 @@
 // store whose writes the test finishes by hand.
 import { describe, expect, it } from 'vitest';
 import { StateSession } from '../../src/state/session.js';
-import { emptyState, type ResourceRecord, type State } from '../../src/state/types.js';
+import { emptyState, type ResourceRecord, type State } from '../../src/model/records.js';
 
 function handStore() {
   const writes: { snapshot: State; finish: () => void; fail: (e: Error) => void }[] = [];

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStateStore } from '../../src/state/postgres/store.js';
 import { StateSession } from '../../src/state/session.js';
-import { FileStateStore, type StateStore } from '../../src/state/store.js';
-import { emptyState } from '../../src/state/types.js';
+import { FileStateStore } from '../../src/state/file-store.js';
+import type { StateStore } from '../../src/state/store.js';
+import { emptyState } from '../../src/model/records.js';
 import { tempDir } from '../helpers/files.js';
 import { describePostgres, freshDatabase } from '../helpers/postgres.js';
 

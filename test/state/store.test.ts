@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateSession } from '../../src/state/session.js';
-import { FileStateStore } from '../../src/state/store.js';
+import { FileStateStore } from '../../src/state/file-store.js';
 import { tempDir } from '../helpers/files.js';
 
 const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });
@@ -70,7 +70,7 @@ describe('file state store', () => {
 
 describe('serialiseState', () => {
   it('writes exactly JSON.stringify(state, null, 2) with resources sorted', async () => {
-    const { serialiseState } = await import('../../src/state/store.js');
+    const { serialiseState } = await import('../../src/state/state-document.js');
     const state = { version: 1 as const, lineage: 'l', serial: 3, appliedPlans: ['p'], resources: { 'AnnotationRequest/z': record('z'), 'AnnotationRequest/a': { ...record('a'), requestId: 'x\ny' } } };
     const sorted = { ...state, resources: { 'AnnotationRequest/a': state.resources['AnnotationRequest/a'], 'AnnotationRequest/z': state.resources['AnnotationRequest/z'] } };
     expect(serialiseState(state)).toBe(`${JSON.stringify(sorted, null, 2)}\n`);

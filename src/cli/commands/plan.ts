@@ -1,5 +1,5 @@
 import { resolveEndpoint } from '../../api/config.js';
-import type { Plan } from '../../plan/types.js';
+import type { Plan } from '../../model/changes.js';
 import { RosettaError, isRosettaError } from '../../errors.js';
 import { planJsonChunks } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';

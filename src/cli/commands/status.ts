@@ -3,7 +3,7 @@ import { checkTargets } from '../../actions/plan.js';
 import { healthy, readStatus, waitForStatus, type WaitResult } from '../../actions/status.js';
 import type { RosettaClient } from '../../api/client.js';
 import type { Resource } from '../../manifest/types.js';
-import type { State } from '../../state/types.js';
+import type { State } from '../../model/records.js';
 import { apiClient, appendStepSummary, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
 import { cliHost } from '../hosts/cli-host.js';
 import { ExitCode, type Io } from '../io.js';

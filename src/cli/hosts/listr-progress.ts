@@ -8,7 +8,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import { assertNever } from '../../assert.js';
 import type { ApplyEvent, ResourceResult } from '../../apply/types.js';
-import type { Create } from '../../plan/types.js';
+import type { Create } from '../../model/changes.js';
 import { printable } from '../../text.js';
 import { describeResult } from './describe.js';
 

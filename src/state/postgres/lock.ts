@@ -7,7 +7,7 @@
 import { Client, type ClientConfig } from 'pg';
 import { RosettaError } from '../../errors.js';
 import { describeHolder, describeSelf, type HeldLock, type LockOptions } from '../lock.js';
-import type { LockHolder } from '../types.js';
+import type { LockHolder } from '../../model/records.js';
 
 /** First half of the state lock's advisory key (the second is the workspace's row in rosetta.lock_keys). */
 export const LOCK_NAMESPACE = 0x524f5354; // "ROST"

@@ -9,7 +9,7 @@ import { RosettaError } from '../../errors.js';
 import { bodyText } from '../../model/body-text.js';
 import type { HeldLock, LockOptions } from '../lock.js';
 import type { StateDelta, StateStore, UnlockedLock } from '../store.js';
-import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from '../types.js';
+import { STATE_VERSION, emptyState, type LockHolder, type ResourceRecord, type State } from '../../model/records.js';
 import { LEADER_NAMESPACE, acquirePgLock, readPgHolder, type PgLock } from './lock.js';
 import { migrate, schemaVersion } from './migrations.js';
 import { redactUrl } from './url.js';

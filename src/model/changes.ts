@@ -2,8 +2,8 @@
  * A plan is a list of changes, one per resource, each a member of a
  * discriminated union on `action`; renderers switch on it exhaustively.
  */
-import type { AnnotationRequestBody, Kind, SamplingBody } from '../model/resources.js';
-import type { ResourceRecord } from '../state/types.js';
+import type { AnnotationRequestBody, Kind, SamplingBody } from './resources.js';
+import type { ResourceRecord } from './records.js';
 
 export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'held', 'orphan', 'drift'] as const;
 export type Action = (typeof ACTIONS)[number];

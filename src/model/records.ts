@@ -3,7 +3,7 @@
  * (the API cannot list them), so it is versioned, written atomically after every
  * create, and never holds a secret.
  */
-import type { Kind } from '../model/resources.js';
+import type { Kind } from './resources.js';
 
 export const STATE_VERSION = 1;
 
