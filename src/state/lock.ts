@@ -78,7 +78,7 @@ const STALE_BREAKER_MS = 10_000;
  * someone else's lock, so while the breaker is held the lock cannot change from the stale holder
  * to another one. Returns true when this caller removed it.
  */
-async function breakStaleLock(lockPath: string, staleId: string): Promise<boolean> {
+export async function breakStaleLock(lockPath: string, staleId: string): Promise<boolean> {
   const breaker = `${lockPath}.break`;
   try {
     const handle = await open(breaker, 'wx');
@@ -147,9 +147,10 @@ export function describeSelf(command: string, env: NodeJS.ProcessEnv): LockHolde
   return { id: randomUUID(), pid: process.pid, host: hostname(), user, command, startedAt: new Date().toISOString(), ...(ci ? { ci } : {}) };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs here. EPERM: it does, as another user (so its lock stands). */
+export function isAlive(pid: number, kill: (pid: number, signal: number) => unknown = process.kill.bind(process)): boolean {
   try {
-    process.kill(pid, 0);
+    kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';

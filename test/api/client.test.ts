@@ -245,6 +245,14 @@ describe('ambiguous answers', () => {
     expect(result).toMatchObject({ outcome: 'failed', attempts: 1 });
     expect(result.message).toBe('the server answered with a response body larger than 10000 bytes');
   });
+
+  it('an oversized answer to a sampling create is ambiguous (it may have been created), and is not sent again', async () => {
+    const sim = await simulator();
+    sim.faults.inject('sampling', { type: 'http', status: 200, body: 'x'.repeat(100_000) }, 5);
+    const result = await client(sim, { maxResponseBytes: 10_000 }).createSamplingPackage({ annotationRequestId: 'x', poolName: 'p', samplingQuantity: 1 });
+    expect(result).toMatchObject({ outcome: 'ambiguous', attempts: 1 });
+    expect(sim.received.sampling).toBe(1);
+  });
 });
 
 describe('authentication', () => {

@@ -161,6 +161,22 @@ function rawHook(url: string, path: string, headers: Record<string, string | num
   });
 }
 
+describe('rosetta reconcile: a webhook during a slow cycle', () => {
+  it('queues one more cycle right after it, rather than waiting for the interval', { timeout: 40_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], faults: { latencyMs: [1500, 1500] } });
+    const repo = gitRepo({ 'm.yaml': annotationRequest('first') });
+    const controller = await startController(sim, ['--source', `file://${repo}`, '--interval', '10m', '--state', join(tempDir(), 'state.json')]);
+    // The first cycle is under way (its create takes 1.5 s): a push and its hook arrive now.
+    await until(() => sim.received['annotation-request'] >= 1);
+    commit(repo, { 'more.yaml': annotationRequest('second') }, 'add second');
+    expect((await github(controller.url(), '{"ref":"refs/heads/main"}')).status).toBe(202);
+    await until(() => sim.platform.listAnnotationRequests().length === 2, 20_000);
+    expect(await metric(controller.url(), 'rosetta_reconcile_total{result="success"}')).toBeGreaterThanOrEqual(1);
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+  });
+});
+
 describe('rosetta reconcile: what needs a person', () => {
   it('counts held, pending, conflicts and orphans in rosetta_attention_resources', { timeout: 30_000 }, async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
@@ -228,6 +244,12 @@ describe('rosetta reconcile: webhooks that cost nothing before they are authenti
 
     // A wrong GitLab token announcing 50 MB, of which nothing is sent: answered at once.
     expect(await rawHook(url, '/hooks/gitlab', { 'x-gitlab-token': 'nope', 'content-length': 50_000_000 }, () => undefined)).toBe(401);
+    // No token at all; a GitHub signature right in its first 16 digits only.
+    expect((await fetch(`${url}/hooks/gitlab`, { method: 'POST', body: '{}' })).status).toBe(401);
+    const body = '{"ref":"refs/heads/main"}';
+    const right = createHmac('sha256', HOOK_SECRET).update(body).digest('hex');
+    const half = `sha256=${right.slice(0, 16)}${right.slice(16).replace(/./g, (c) => (c === '0' ? '1' : '0'))}`;
+    expect((await fetch(`${url}/hooks/github`, { method: 'POST', body, headers: { 'x-hub-signature-256': half } })).status).toBe(401);
     // GitHub without a well-formed signature header: the same.
     expect(await rawHook(url, '/hooks/github', { 'content-length': 50_000_000 }, () => undefined)).toBe(401);
     const signed = { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` };

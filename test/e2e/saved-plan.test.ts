@@ -93,6 +93,20 @@ describe('saved plans are checked before anything is sent', () => {
     expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
   });
 
+  it('an endpoint edited to another platform\'s is refused by the plan digest; nothing is sent there', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const other = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const dir = tempDir(MANIFESTS);
+    expect((await rosetta(sim, dir, ['plan', '--out', 'plan.json'])).code).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { endpoint: string };
+    saved.endpoint = other.url;
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(saved));
+    const apply = await rosetta(other, dir, ['apply', '--plan', 'plan.json']);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('error[ROS_PLAN_INVALID]: the plan plan.json was changed after it was made: its digest does not match');
+    expect(other.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
+  });
+
   it('always records the endpoint, and refuses to save a plan for an endpoint apply would refuse', async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
     const dir = tempDir(MANIFESTS);

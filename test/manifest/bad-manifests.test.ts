@@ -69,6 +69,8 @@ const cases: Case[] = [
   { name: 'interception: empty boundary', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: custom\n  interceptionFrame: 2\n  interceptionBoundary: []\n') }, expected: { line: 11, col: 3, message: 'spec.interceptionBoundary: must not be empty' } },
   { name: 'interception: start after end', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: custom\n  interceptionFrame: 2\n  interceptionBoundary:\n    - { start: 9, end: 3 }\n') }, expected: { line: 12, col: 7, message: 'spec.interceptionBoundary[0]: start (9) must not be after end (3)' } },
   { name: 'interception: boundary start zero', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: custom\n  interceptionFrame: 2\n  interceptionBoundary:\n    - { start: 0, end: 3 }\n') }, expected: { line: 12, col: 16, message: 'spec.interceptionBoundary[0].start: must be >= 1, found number 0' } },
+  { name: 'interception: frame with sequence-length', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: 6\n  sequenceLength: 4\n  interceptionFrame: 3\n') }, expected: { line: 11, col: 22, message: 'spec.interceptionFrame: not used when interceptionMode is sequence-length (6); use sequenceLength' } },
+  { name: 'interception: boundary with a mode that is not custom', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: 1\n  interceptionFrame: 2\n  interceptionBoundary: [{ start: 1, end: 3 }]\n') }, expected: { line: 11, col: 3, message: 'spec.interceptionBoundary: only used when interceptionMode is custom (5)' } },
   { name: 'interception: frame without mode', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionFrame: 2\n') }, expected: { line: 9, col: 22, message: 'spec.interceptionFrame: only used together with interceptionMode' } },
   { name: 'sub-condition: operation types without users', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  subCondition:\n    operationFilterType: [review]\n') }, expected: { line: 10, col: 5, message: 'spec.subCondition.operationFilterType: only used together with userNameFilter' } },
   { name: 'sub-condition: pool filter without type', files: { 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  subCondition:\n    workPoolFilter: [pool-a]\n') }, expected: { line: 10, col: 5, message: 'spec.subCondition.workPoolFilter: must be given together with workPoolFilterType' } },
@@ -102,6 +104,13 @@ const cases: Case[] = [
 ];
 
 describe('limits that are exactly met', () => {
+  it('accepts a custom boundary whose start equals its end (one frame)', async () => {
+    const dir = tempDir({ 'm.yaml': SP('  annotationRequestId: a\n  poolName: p\n  samplingQuantity: 5\n  interceptionMode: custom\n  interceptionFrame: 2\n  interceptionBoundary: [{ start: 4, end: 4 }]\n') });
+    const { diagnostics, resources } = await loadManifests([], { cwd: dir });
+    expect(diagnostics).toEqual([]);
+    expect(resources[0]!.body).toMatchObject({ interceptionBoundary: [{ start: 4, end: 4 }] });
+  });
+
   it('accepts a name and an id of exactly 255 bytes', async () => {
     const name = 'é'.repeat(127) + 'x'; // 255 bytes, 128 characters
     const id = 'y'.repeat(255);

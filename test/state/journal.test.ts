@@ -1,10 +1,12 @@
 // The file store's journal: a commit is one appended line; readers replay it; a torn tail is
 // ignored and cut; a run ends with one compacted state.json unless the state is big.
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateSession } from '../../src/state/session.js';
 import { FileStateStore } from '../../src/state/file-store.js';
+import type { DurableFs } from '../../src/state/durable-write.js';
 import { emptyState, type State } from '../../src/model/records.js';
 import { tempDir } from '../helpers/files.js';
 
@@ -125,5 +127,59 @@ describe('file state journal', () => {
     expect(Object.keys((await new FileStateStore(path).read()).resources)).toHaveLength(13_020 + commits);
     expect(readFileSync(`${path}.backup`, 'utf8')).toBe(untouched);
     expect(Object.keys((await new FileStateStore(`${path}.backup`).read()).resources)).toHaveLength(13_020);
+  });
+});
+
+describe('file state journal: durability and a failed append (issue 24)', () => {
+  /** Real files; the journal's handle logs its writes and syncs, and its write number `failAt` fails with EIO. */
+  function journalFs(failAt = Infinity): DurableFs & { log: string[] } {
+    const log: string[] = [];
+    let writes = 0;
+    return {
+      log,
+      open: (async (path: string, flags: string, mode?: number) => {
+        const handle = await fsPromises.open(path, flags, mode);
+        if (!path.endsWith('.journal')) return handle;
+        return new Proxy(handle, {
+          get(target, prop) {
+            if (prop === 'write') {
+              return async (...args: Parameters<typeof target.write>) => {
+                if (++writes === failAt) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+                log.push('write');
+                return (target.write as (...a: unknown[]) => unknown)(...args);
+              };
+            }
+            if (prop === 'datasync') return async () => (log.push('datasync'), target.datasync());
+            const value = Reflect.get(target, prop) as unknown;
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+      }) as DurableFs['open'],
+      rename: fsPromises.rename,
+      unlink: fsPromises.unlink,
+    };
+  }
+
+  it('a commit resolves only after its line is fdatasync\'d', async () => {
+    const fs = journalFs();
+    const path = join(tempDir(), 'state.json');
+    const store = new FileStateStore(path, fs);
+    const session = new StateSession(store, await store.read());
+    await session.put('AnnotationRequest/a', record('a'));
+    expect(fs.log).toEqual(['write', 'datasync']);
+    await session.put('AnnotationRequest/b', record('b'));
+    expect(fs.log).toEqual(['write', 'datasync', 'write', 'datasync']);
+  });
+
+  it('after a failed append, the end of the run writes nothing that did not become durable', async () => {
+    const path = join(tempDir(), 'state.json');
+    const store = new FileStateStore(path, journalFs(2));
+    const lock = await store.lock({ command: 'test' });
+    const session = new StateSession(store, await store.read());
+    await session.put('AnnotationRequest/a', record('a'));
+    await expect(session.put('AnnotationRequest/b', record('b'))).rejects.toMatchObject({ code: 'EIO' });
+    await lock.release();
+    const after = await new FileStateStore(path).read();
+    expect(Object.keys(after.resources)).toEqual(['AnnotationRequest/a']);
   });
 });

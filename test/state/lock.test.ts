@@ -1,10 +1,10 @@
 // The lock file protocol under contention: real files, real concurrent callers.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock } from '../../src/state/lock.js';
+import { acquireLock, breakStaleLock, forceUnlock, isAlive } from '../../src/state/lock.js';
 import { tempDir } from '../helpers/files.js';
 
 /** The pid of a real process that has exited. */
@@ -45,5 +45,43 @@ describe('taking over a stale lock', () => {
     const path = join(dir, 'state.json.lock');
     staleLock(path, { pid: process.pid });
     await expect(acquireLock(path, { command: 'rosetta apply' })).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED' });
+  });
+});
+
+describe('what a lock holder may and may not do (issue 24)', () => {
+  it('a lock from another host stays, even when its pid is dead here (two runners sharing a volume)', async () => {
+    const path = join(tempDir(), 'state.json.lock');
+    staleLock(path, { host: 'ci-runner-7' });
+    await expect(acquireLock(path, { command: 'rosetta apply' })).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED', message: expect.stringContaining('on ci-runner-7') });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ id: 'stale', host: 'ci-runner-7' });
+  });
+
+  it('breaking a stale lock re-checks its holder: a fresh lock that replaced it stays', async () => {
+    const path = join(tempDir(), 'state.json.lock');
+    // Read as stale with id "stale"; by the time it is broken, a live run holds a fresh lock.
+    staleLock(path, { id: 'fresh', pid: process.pid });
+    expect(await breakStaleLock(path, 'stale')).toBe(false);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ id: 'fresh' });
+    expect(existsSync(`${path}.break`)).toBe(false);
+  });
+
+  it('releasing removes only the releaser\'s own lock: A, force-unlock, B, A releases, B still holds it', async () => {
+    const path = join(tempDir(), 'state.json.lock');
+    const a = await acquireLock(path, { command: 'a' });
+    await forceUnlock(path);
+    const b = await acquireLock(path, { command: 'b' });
+    await a.release();
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ id: b.holder.id });
+    await expect(acquireLock(path, { command: 'c' })).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED' });
+    await b.release();
+  });
+
+  it('a process that kill(pid, 0) answers with EPERM (another user\'s) is alive; ESRCH is not', () => {
+    const throwing = (code: string) => () => {
+      throw Object.assign(new Error(code), { code });
+    };
+    expect(isAlive(4242, throwing('EPERM'))).toBe(true);
+    expect(isAlive(4242, throwing('ESRCH'))).toBe(false);
+    expect(isAlive(4242, () => true)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { PostgresStateStore } from '../../src/state/postgres/store.js';
 import { StateSession } from '../../src/state/session.js';
+import { emptyState } from '../../src/model/records.js';
 import { adminQuery, describePostgres, freshDatabase } from '../helpers/postgres.js';
 
 const record = (name: string) => ({ kind: 'AnnotationRequest' as const, name, status: 'applied' as const, outcome: 'created' as const, digest: `sha256:${name}`, annotationRequestId: `id-${name}`, appliedAt: 't' });
@@ -16,8 +17,11 @@ afterEach(async () => {
   for (const store of opened.splice(0)) await store.close();
 });
 
-it('shows its location with the password as ***', () => {
+it('shows its location with the password as ***, in the query string too', () => {
   expect(open('postgres://ci:s3cret@db.internal:5432/rosetta?sslmode=require', 'team-a').location).toBe('postgres://ci:***@db.internal:5432/rosetta?sslmode=require (workspace team-a)');
+  const query = open('postgres://ci@db.internal:5432/rosetta?password=s3cret&sslmode=require').location;
+  expect(query).toBe('postgres://ci@db.internal:5432/rosetta?password=***&sslmode=require (workspace default)');
+  expect(query).not.toContain('s3cret');
 });
 
 it('names an unreachable database, without its password', async () => {
@@ -55,6 +59,41 @@ describePostgres('PostgreSQL state store', () => {
       await expect(open(url, 'ws-117').lock({ command: 'third' })).rejects.toMatchObject({ code: 'ROS_STATE_LOCKED' });
     } finally {
       await first.release();
+    }
+  });
+
+  // Each layer of "write only while holding the lock", alone (issue 24): the lock object's flag,
+  // the statement's check of the lock's backend, and the statement's answer. The lock object is
+  // injected: the states between a terminated connection and its error event cannot be reached
+  // otherwise.
+  const inject = (store: PostgresStateStore, lock: { held: boolean; backendPid: number }) => Object.assign(store as unknown as { lockHeld: unknown }, { lockHeld: lock });
+  const oneRecord = () => ({ state: { ...emptyState(), lineage: 'l', serial: 1 }, delta: { put: new Map([['AnnotationRequest/a', record('a')]]), remove: new Set<string>() } });
+  const rowsOf = async (workspace: string) => (await adminQuery('SELECT address FROM rosetta.resources WHERE workspace = $1', [workspace], url)).rows;
+
+  it('writes nothing once its lock says it is lost, even if its backend still holds an advisory lock', async () => {
+    const other = await open(url, 'layer-holder').lock({ command: 'other' });
+    try {
+      const { rows } = await adminQuery(`SELECT backend_pid FROM rosetta.lock_holders WHERE workspace = 'layer-holder'`, [], url);
+      const store = open(url, 'layer-a');
+      inject(store, { held: false, backendPid: rows[0]!.backend_pid as number });
+      const { state, delta } = oneRecord();
+      await expect(store.write(state, delta)).rejects.toMatchObject({ code: 'ROS_STATE_IO' });
+      expect(await rowsOf('layer-a')).toEqual([]);
+    } finally {
+      await other.release();
+    }
+  });
+
+  it('writes nothing when its own backend holds no lock, though another workspace\'s lock is held', async () => {
+    const other = await open(url, 'layer-holder-2').lock({ command: 'other' });
+    try {
+      const store = open(url, 'layer-b');
+      inject(store, { held: true, backendPid: 1 });
+      const { state, delta } = oneRecord();
+      await expect(store.write(state, delta)).rejects.toMatchObject({ code: 'ROS_STATE_IO', message: expect.stringContaining('lost the database connection that holds the state lock') });
+      expect(await rowsOf('layer-b')).toEqual([]);
+    } finally {
+      await other.release();
     }
   });
 
