@@ -25,14 +25,30 @@ cpSync(join(root, 'package-lock.json'), join(scratch, 'package-lock.json'));
 // vitest's own copy of the repository's files is found relative to the scratch folder.
 const env = { ...process.env, ROSETTA_REQUIRE_POSTGRES: '1', CI: 'true' };
 
+/** Runs test files in the scratch copy: true when they pass. */
+const passes = (tests) => spawnSync(process.execPath, [join(scratch, 'node_modules/vitest/vitest.mjs'), 'run', ...tests], { cwd: scratch, env, encoding: 'utf8', timeout: 15 * 60_000 }).status === 0;
+
+// The control: every set of test files passes on the code as it is, or a failure would be counted
+// as a kill.
+execFileSync(process.execPath, [join(scratch, 'scripts/build.mjs')], { cwd: scratch, env, stdio: 'ignore' });
+const brokenSets = new Set();
+for (const key of new Set(mutations.map((m) => m.tests.join(' ')))) {
+  const ok = passes(key.split(' '));
+  console.log(`${ok ? 'control passes' : 'CONTROL FAILS '}         ${key}`);
+  if (!ok) brokenSets.add(key);
+}
+
 const rows = [];
 for (const m of mutations) {
   const file = join(scratch, m.file);
-  const original = readFileSync(join(root, m.file), 'utf8');
+  // From the scratch copy: the repository may be edited while a sweep runs.
+  const original = readFileSync(file, 'utf8');
   const count = original.split(m.find).length - 1;
   let verdict;
   if (count !== 1) {
     verdict = `not applied (the text is found ${count} times)`;
+  } else if (brokenSets.has(m.tests.join(' '))) {
+    verdict = 'not counted (its tests fail unmutated)';
   } else {
     writeFileSync(file, original.replace(m.find, m.replace));
     const build = spawnSync(process.execPath, [join(scratch, 'scripts/build.mjs')], { cwd: scratch, env, encoding: 'utf8' });
@@ -40,8 +56,7 @@ for (const m of mutations) {
       verdict = 'does not build';
     } else {
       const started = Date.now();
-      const run = spawnSync(process.execPath, [join(scratch, 'node_modules/vitest/vitest.mjs'), 'run', ...m.tests], { cwd: scratch, env, encoding: 'utf8', timeout: 15 * 60_000 });
-      verdict = run.status === 0 ? 'SURVIVED' : 'killed';
+      verdict = passes(m.tests) ? 'SURVIVED' : 'killed';
       verdict += ` (${Math.round((Date.now() - started) / 1000)} s)`;
     }
     writeFileSync(file, original);

@@ -111,7 +111,7 @@ async function readStatus(address: string, record: RecordOf<'AnnotationRequest'>
   return { ...base, status, successTasks: Object.keys(successTaskMap).length, errorScenes: errorIds.length, ...(errorIds.length > 0 ? { errors } : {}) };
 }
 
-export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus> = {
+export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus, true> = {
   kind: 'AnnotationRequest',
   noun: 'annotation request',
   retrySafe: true,

@@ -99,7 +99,7 @@ export function heldAdvice(address: string): string {
   return `if the platform has a package for it: rosetta import ${address} <samplingPackageId>; once a person has checked that none exists: rosetta apply --allow-sampling-on-adopted --target ${address}`;
 }
 
-export const samplingPlan: KindModule<'SamplingPlan', PackageStatus> = {
+export const samplingPlan: KindModule<'SamplingPlan', PackageStatus, false> = {
   kind: 'SamplingPlan',
   noun: 'sampling package',
   retrySafe: false,

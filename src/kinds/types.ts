@@ -55,12 +55,12 @@ export interface StatusReadOptions {
   maxErrors: number;
 }
 
-export interface KindModule<K extends Kind, S extends { kind: K }> {
+export interface KindModule<K extends Kind, S extends { kind: K }, R extends boolean = boolean> {
   kind: K;
   /** What one is called on the platform ("annotation request"). */
   noun: string;
   /** An unknown outcome may be sent again (the create carries our id, so a repeat is harmless). */
-  retrySafe: boolean;
+  retrySafe: R;
   /** The plan's line for a create of this kind. */
   createHeadline(create: CreateOf<K>): string;
   /** Sends the create and records its answer. */

@@ -8,6 +8,8 @@ import { bodyDigest } from '../model/digest.js';
 import type { State } from '../model/records.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
+import { annotationRequest } from '../kinds/annotation-request.js';
+import { samplingPlan } from '../kinds/sampling-plan.js';
 import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed } from '../model/changes.js';
 
 export interface PlanOptions {
@@ -116,18 +118,18 @@ function byOrder(a: Change, b: Change): number {
   return rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
-/** The create for a resource, by kind (whether it is retry-safe is the kind's own fact). */
+/** The create for a resource, by kind; whether it is retry-safe is the kind module's own fact, read from it. */
 function createOf(resource: Resource, common: { name: string; address: string; digest: string; reason?: 'gone' | 'unconfirmed' }, onAdoptedRequest: boolean): Create {
   switch (resource.kind) {
     case 'AnnotationRequest':
-      return { ...common, kind: 'AnnotationRequest', action: 'create', body: resource.body, retrySafe: true };
+      return { ...common, kind: 'AnnotationRequest', action: 'create', body: resource.body, retrySafe: annotationRequest.retrySafe };
     case 'SamplingPlan':
       return {
         ...common,
         kind: 'SamplingPlan',
         action: 'create',
         body: resource.body,
-        retrySafe: false,
+        retrySafe: samplingPlan.retrySafe,
         ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}),
         ...(onAdoptedRequest ? { onAdoptedRequest: true as const } : {}),
       };
