@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
-import { printable } from '../text.js';
+import { codePointLabel, printable } from '../text.js';
 import { takeLock, type ActionLockOptions } from './lock.js';
 import { RosettaError } from '../errors.js';
 import type { AnnotationRequestBody, SamplingPlanResource } from '../manifest/types.js';
@@ -80,7 +80,7 @@ const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-
 function findUnsafeText(value: unknown, path: string): { path: string; character: string } | undefined {
   const check = (text: string, where: string) => {
     const match = UNSAFE_TEXT.exec(text);
-    return match ? { path: where, character: `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` } : undefined;
+    return match ? { path: where, character: codePointLabel(match[0].charCodeAt(0)) } : undefined;
   };
   if (typeof value === 'string') return check(value, path);
   if (Array.isArray(value)) {

@@ -193,17 +193,14 @@ export class RosettaClient {
         signal,
       });
       this.options.onAnswer?.(operation, String(last.code ?? last.httpStatus ?? 'network'));
-      const retryable = last.outcome === 'transient' || (last.outcome === 'ambiguous' && idempotent);
-      if (!retryable || n >= this.retry.attempts || signal?.aborted) {
+      const retryable = (last.outcome === 'transient' || (last.outcome === 'ambiguous' && idempotent)) && n < this.retry.attempts && !signal?.aborted;
+      const delayMs = retryable ? backoffDelay(this.retry, n, this.random, last.retryAfterMs) : 0;
+      // No retry either when it would start after a read's deadline.
+      if (!retryable || this.clock.now() + delayMs >= budgetEnds) {
         const { retryAfterMs: _unused, ...result } = last;
         return { ...result, attempts: n, ...(earlierAttemptUnknown ? { earlierAttemptUnknown: true as const } : {}) };
       }
       if (mayHaveTakenEffect(last)) earlierAttemptUnknown = true;
-      const delayMs = backoffDelay(this.retry, n, this.random, last.retryAfterMs);
-      if (this.clock.now() + delayMs >= budgetEnds) {
-        const { retryAfterMs: _unused, ...result } = last;
-        return { ...result, attempts: n };
-      }
       const event = { operation, attempt: n, delayMs, reason: last.code === undefined ? last.message : `${last.code} ${last.message}` };
       this.options.onRetry?.(event);
       onRetry?.(event);

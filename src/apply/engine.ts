@@ -157,10 +157,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     },
     recordQuietly: (entry) => deps.session.put(address, entry).catch(() => undefined),
     forget: () => deps.session.remove(address).catch(() => undefined),
-    restore: () => {
-      const before = found.get(address);
-      return (before ? deps.session.put(address, before) : deps.session.remove(address)).catch(() => undefined);
-    },
+    restore: () => restoreFound(address),
     keepBody: (digest, body) => void bodies.set(digest, { address, body }),
     strictAdopt: deps.strictAdopt ?? false,
     now,
@@ -168,14 +165,17 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
 
   /** The records the creates found, to put back when a create's intent turns out to be void. */
   const found = new Map(creates.map((c) => [c.address, deps.session.record(c.address)]));
+  /** Best effort: the record `address` had before this run, or none. */
+  const restoreFound = (address: string): Promise<void> => {
+    const before = found.get(address);
+    return (before ? deps.session.put(address, before) : deps.session.remove(address)).catch(() => undefined);
+  };
   const intents = new IntentsAhead(creates, deps.session, deps.concurrency ?? 10, now);
   for (const create of creates) results.set(create.address, run(create));
   const settled = await Promise.all(results.values());
   // Intents written ahead for creates that never started (a stop, a failed state write): void.
   for (const result of settled) {
-    if (result.outcome !== 'skipped' || !intents.written(result.address) || deps.session.failed !== undefined) continue;
-    const before = found.get(result.address);
-    await (before ? deps.session.put(result.address, before) : deps.session.remove(result.address)).catch(() => undefined);
+    if (result.outcome === 'skipped' && intents.written(result.address) && deps.session.failed === undefined) await restoreFound(result.address);
   }
   await keepBodies();
   const report: ApplyReport = { results: settled, summary: summariseResults(settled), interrupted: unstarted > 0 };
@@ -193,7 +193,9 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
  */
 class IntentsAhead {
   private readonly done = new Map<string, Promise<void>>();
+  /** The creates whose kind has an intent to write ahead, in the order they wait for slots. */
   private readonly queue: Create[];
+  private readonly queued: ReadonlySet<string>;
   private next = 0;
 
   constructor(
@@ -202,16 +204,18 @@ class IntentsAhead {
     private readonly window: number,
     private readonly now: () => Date,
   ) {
-    this.queue = creates.filter((c) => intentOf(c, now()) !== undefined);
+    const at = now();
+    this.queue = creates.filter((c) => intentOf(c, at) !== undefined);
+    this.queued = new Set(this.queue.map((c) => c.address));
   }
 
-  /** Whether the create's intent is durable (written ahead). */
+  /** Whether the create's intent was written ahead (ensure awaits it before the create is sent). */
   written(address: string): boolean {
     return this.done.has(address);
   }
 
   async ensure(create: Create): Promise<void> {
-    if (intentOf(create, this.now()) === undefined) return;
+    if (!this.queued.has(create.address)) return;
     let pending = this.done.get(create.address);
     if (pending === undefined) {
       const batch: Create[] = [create];

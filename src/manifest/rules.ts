@@ -4,6 +4,7 @@
  * the spec defensively, so they run (and report) even when the schema failed.
  */
 import { isLoopbackHost } from '../model/hosts.js';
+import { codePointLabel } from '../text.js';
 import { isObject } from '../values.js';
 import type { Diagnostic } from './diagnostics.js';
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from './enums.js';
@@ -115,7 +116,7 @@ const CODE_POINT_NAMES: Readonly<Record<number, string>> = {
 };
 
 function describeCodePoint(code: number): string {
-  return CODE_POINT_NAMES[code] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')} (an invisible or space character)`;
+  return CODE_POINT_NAMES[code] ?? `${codePointLabel(code)} (an invisible or space character)`;
 }
 
 function checkAnnotationRequest(spec: Spec, report: Report): void {

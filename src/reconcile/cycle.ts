@@ -46,9 +46,6 @@ export interface CycleOutcome {
   storeFailed?: boolean;
 }
 
-/** Errors that mean the state store is out of reach (not a bad manifest or a failed create). */
-const STORE_ERRORS: ReadonlySet<string> = new Set(['ROS_STATE_IO']);
-
 export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOutcome> {
   const started = performance.now();
   const log = deps.logger.child({ cycle });
@@ -56,7 +53,8 @@ export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOut
   try {
     outcome = await cycleSteps(deps, log);
   } catch (error) {
-    const storeFailed = isRosettaError(error) && STORE_ERRORS.has(error.code);
+    // ROS_STATE_IO: the state store is out of reach (not a bad manifest, a failed create or a held lock).
+    const storeFailed = isRosettaError(error) && error.code === 'ROS_STATE_IO';
     outcome = { result: 'failed', reason: isRosettaError(error) ? error.message : String((error as Error)?.message ?? error), ...(storeFailed ? { storeFailed } : {}) };
   }
   deps.metrics.cycleEnded(outcome.result, (performance.now() - started) / 1000, outcome.revision);
