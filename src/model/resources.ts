@@ -2,6 +2,15 @@
  * The shared vocabulary: resource kinds, addresses and the wire bodies the API receives. The
  * manifest stage builds these; api, state, plan and apply use them without knowing about YAML.
  */
+import type { LargeMap } from './large-map.js';
+
+/**
+ * A sceneIdMap: a plain object (the full YAML parser, the API's answers) or a LargeMap (the fast
+ * parser's million-scene map, two arrays). A union, so every reader must handle both: walk it
+ * with keysOf/entriesOf (src/model/known-keys.ts), never with Object.keys or an index.
+ */
+export type SceneIdMap = Readonly<Record<string, string>> | LargeMap;
+
 export const KINDS = ['AnnotationRequest', 'SamplingPlan'] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -26,7 +35,7 @@ export interface AnnotationRequestBody {
   annotationRequestId: string;
   annotationRequestName: string;
   campaignId: string;
-  sceneIdMap: Record<string, string>;
+  sceneIdMap: SceneIdMap;
   operatorKeys?: string[];
   annotationRequestCallback?: string;
   annotationResultCallback?: Record<string, string>;
