@@ -16,10 +16,11 @@ const schema = JSON.parse(readFileSync(join(root, 'schemas/manifest.schema.json'
 const ajv = new Ajv.default({ allErrors: true, verbose: true, strict: true, strictTypes: false, code: { source: true, esm: false } });
 ajv.addSchema(schema);
 const id = schema.$id;
+// One validator per kind the schema lists (definitions.<kind>Spec): adding a kind to the schema adds its validator.
+const specOf = (kind) => `${kind[0].toLowerCase()}${kind.slice(1)}Spec`;
 const code = standaloneCode.default(ajv, {
   envelope: `${id}#/definitions/envelope`,
-  annotationRequestSpec: `${id}#/definitions/annotationRequestSpec`,
-  samplingPlanSpec: `${id}#/definitions/samplingPlanSpec`,
+  ...Object.fromEntries(schema.properties.kind.enum.map((kind) => [specOf(kind), `${id}#/definitions/${specOf(kind)}`])),
 });
 
 const generated = join(root, 'src/manifest/generated');

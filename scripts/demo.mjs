@@ -42,7 +42,9 @@ try {
   await step('what the platform did with it (waits until it has processed the requests)', ['status', '--wait', '--timeout', '1m']);
   const packages = sim.platform.listSamplingPackages().length;
   const requests = sim.platform.listAnnotationRequests().length;
-  process.stdout.write(`\nThe simulator now holds ${requests} annotation requests and ${packages} sampling packages. Done.\n`);
+  const { pipeline } = sim.platform;
+  const pipelineCounts = `${pipeline.listFolders().length} folder, ${pipeline.listTaxonomies().length} taxonomy, ${pipeline.listWorkflowTemplates().length} workflow template, ${pipeline.listCampaigns().length} campaign`;
+  process.stdout.write(`\nThe simulator started empty and now holds ${pipelineCounts}, ${requests} annotation requests and ${packages} sampling packages. Done.\n`);
 } catch (error) {
   failed = true;
   process.stderr.write(`\ndemo failed: ${error.message}\n`);

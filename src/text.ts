@@ -22,3 +22,27 @@ export function printable(text: string): string {
 export function codePointLabel(code: number): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+/** Longest excerpt of a string value an error quotes: a file may hold anything, secrets included. */
+export const MAX_EXCERPT_CHARS = 20;
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data (!!binary)';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') {
+    // JSON.stringify escapes control characters; printing escapes the rest.
+    return value.length > MAX_EXCERPT_CHARS ? `string ${JSON.stringify(`${value.slice(0, MAX_EXCERPT_CHARS)}…`)} (${value.length} characters)` : `string ${JSON.stringify(value)}`;
+  }
+  if (typeof value === 'number' && Number.isNaN(value)) return 'not-a-number (.nan)';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `infinity (${value > 0 ? '.inf' : '-.inf'})`;
+  if (typeof value === 'number' && !Number.isInteger(value)) return `number ${value}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** "a" or "an" before a word, by its first letter (kinds and field names: "an AnnotationRequest"). */
+export function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}

@@ -10,7 +10,7 @@ import { RosettaError, isRosettaError } from '../errors.js';
 import type { IoHost } from '../host/events.js';
 import type { Resource } from '../manifest/types.js';
 import { loadPlan } from '../plan/plan-file.js';
-import type { Create, Plan } from '../model/changes.js';
+import type { Operation, Plan } from '../model/changes.js';
 import { StateSession } from '../state/session.js';
 import type { StateStore } from '../state/store.js';
 import type { State } from '../model/records.js';
@@ -78,7 +78,7 @@ export async function applyAction(options: ApplyActionOptions): Promise<ApplyAct
     if (plan.summary.conflict > 0 && (options.conflicts ?? 'refuse') === 'refuse') {
       throw new RosettaError('ROS_PLAN_CONFLICT', `${pluralise(plan.summary.conflict, 'conflict')}: nothing was applied`, { hint: 'the API cannot update an applied resource; see the plan above for how to proceed' });
     }
-    const creates = plan.changes.filter((c): c is Create => c.action === 'create');
+    const creates = plan.changes.filter((c): c is Operation => c.action === 'create' || c.action === 'update');
     const approved = creates.length === 0 || options.autoApprove === true || (await host.confirm({ code: 'apply.confirm', count: creates.length, plan }));
     if (!approved) return { plan, report: emptyReport(), state, declined: true, pending: 0, held: plan.summary.held, ok: true };
 
@@ -127,5 +127,5 @@ function asStateError(error: unknown): RosettaError {
 }
 
 function emptyReport(): ApplyReport {
-  return { results: [], summary: { created: 0, adopted: 0, failed: 0, skipped: 0 }, interrupted: false };
+  return { results: [], summary: { created: 0, adopted: 0, updated: 0, failed: 0, skipped: 0 }, interrupted: false };
 }

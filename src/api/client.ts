@@ -10,7 +10,7 @@
  * never sent again.
  */
 import type { Dispatcher } from 'undici';
-import type { AnnotationRequestBody, SamplingBody } from '../model/resources.js';
+import type { AnnotationRequestBody, CampaignBody, FolderBody, FolderStatus, SamplingBody, TaxonomyBody, WorkflowTemplateBody } from '../model/resources.js';
 import { REFUSED_HTTP_STATUSES, type Outcome } from './codes.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
 import { signedHeaders, type Credentials } from './signing.js';
@@ -101,9 +101,18 @@ export interface AnnotationRequestStatus {
   annotationRequestInfo?: Partial<AnnotationRequestBody>;
 }
 
+/** GET /folder/{helixProjectId}. */
+export interface FolderInfo extends FolderBody {
+  helixStatus: FolderStatus;
+}
+
+/** GET /campaign/{campaignName}: the six fields it was created with. */
+export type CampaignInfo = CampaignBody;
+
 export interface TaskSchedule {
   status: 'Completed' | 'In Progress';
-  completionPoolSchedule?: Record<string, unknown>;
+  /** The percentage of tasks in the completion pool (33.33): a number, not a map. */
+  completionPoolSchedule?: number;
   completionSceneMap?: Record<string, string>;
 }
 
@@ -142,6 +151,58 @@ export class RosettaClient {
       return { ...result, outcome: 'ambiguous', message: 'the API reported success without a samplingPackageId' };
     }
     return result;
+  }
+
+  /** POST /folder/create. Safe to retry: the id is the client's (54001/54002 on a repeat). */
+  createFolder(body: FolderBody, options: CallOptions = {}): Promise<ApiResult<null>> {
+    return this.call('POST', '/folder/create', JSON.stringify(body), true, options) as Promise<ApiResult<null>>;
+  }
+
+  /** POST /folder/update: the one update of the API; setting the same status twice is harmless. */
+  updateFolder(body: { helixProjectId: string; helixStatus: FolderStatus }, options: CallOptions = {}): Promise<ApiResult<null>> {
+    return this.call('POST', '/folder/update', JSON.stringify(body), true, options) as Promise<ApiResult<null>>;
+  }
+
+  /** GET /folder/{helixProjectId} (54004 when unknown). */
+  getFolder(helixProjectId: string, options: CallOptions = {}): Promise<ApiResult<FolderInfo>> {
+    return this.call('GET', `/folder/${encodeURIComponent(helixProjectId)}`, undefined, true, options) as Promise<ApiResult<FolderInfo>>;
+  }
+
+  /** GET /folder/getAll: the only list call of the API. */
+  getAllFolders(options: CallOptions = {}): Promise<ApiResult<{ active?: FolderInfo[]; inactive?: FolderInfo[] }>> {
+    return this.call('GET', '/folder/getAll', undefined, true, options) as Promise<ApiResult<{ active?: FolderInfo[]; inactive?: FolderInfo[] }>>;
+  }
+
+  /** POST /taxonomy. Safe to retry: the version name is unique (57003 on a repeat). */
+  createTaxonomy(body: TaxonomyBody, options: CallOptions = {}): Promise<ApiResult<string>> {
+    return this.call('POST', '/taxonomy', JSON.stringify(body), true, options) as Promise<ApiResult<string>>;
+  }
+
+  /** POST /workflow/template. Safe to retry: the name is unique (50529 on a repeat). */
+  createWorkflowTemplate(body: WorkflowTemplateBody, options: CallOptions = {}): Promise<ApiResult<string>> {
+    return this.call('POST', '/workflow/template', JSON.stringify(body), true, options) as Promise<ApiResult<string>>;
+  }
+
+  /** GET /workflow/template?templateName=…: the template as a JSON string {"nodes":[…],"edges":[…]}. */
+  getWorkflowTemplate(templateName: string, options: CallOptions = {}): Promise<ApiResult<string>> {
+    const query = new URLSearchParams({ templateName }).toString();
+    return this.call('GET', `/workflow/template?${query}`, undefined, true, options) as Promise<ApiResult<string>>;
+  }
+
+  /** POST /campaign/create. Safe to retry: the id is the client's (51003 on a repeat). */
+  createCampaign(body: CampaignBody, options: CallOptions = {}): Promise<ApiResult<null>> {
+    return this.call('POST', '/campaign/create', JSON.stringify(body), true, options) as Promise<ApiResult<null>>;
+  }
+
+  /** GET /campaign/{campaignName} (51006/51009 when unknown). */
+  getCampaign(campaignName: string, options: CallOptions = {}): Promise<ApiResult<CampaignInfo>> {
+    return this.call('GET', `/campaign/${encodeURIComponent(campaignName)}`, undefined, true, options) as Promise<ApiResult<CampaignInfo>>;
+  }
+
+  /** GET /campaign/queryByFolderName?folderName=… (54007 for an unknown folder). */
+  getCampaignsByFolder(folderName: string, options: CallOptions = {}): Promise<ApiResult<CampaignInfo[]>> {
+    const query = new URLSearchParams({ folderName }).toString();
+    return this.call('GET', `/campaign/queryByFolderName?${query}`, undefined, true, options) as Promise<ApiResult<CampaignInfo[]>>;
   }
 
   /** GET /annotation-request?annotationRequestId=… */
@@ -216,12 +277,12 @@ export class RosettaClient {
  * error did nothing.
  */
 export function mayHaveTakenEffect(attempt: { outcome: Outcome; httpStatus?: number; code?: number }): boolean {
-  if (attempt.outcome === 'ambiguous' || attempt.code === DUPLICATE_SUBMISSION_IN_FLIGHT) return true;
+  if (attempt.outcome === 'ambiguous' || (attempt.code !== undefined && DUPLICATE_SUBMISSION_IN_FLIGHT.has(attempt.code))) return true;
   const status = attempt.httpStatus;
   if (status === undefined) return false;
   if (status >= 500) return !REFUSED_HTTP_STATUSES.has(status);
   return status >= 200 && status < 300 && attempt.code === undefined;
 }
 
-/** "Do not create annotation request repeatedly": the same create is being processed. */
-const DUPLICATE_SUBMISSION_IN_FLIGHT = 53001;
+/** "Do not create annotation request (campaign) repeatedly": the same create is being processed. */
+const DUPLICATE_SUBMISSION_IN_FLIGHT: ReadonlySet<number> = new Set([53001, 51001]);

@@ -1,11 +1,14 @@
-/** What status, refresh and import share: the two reads, and how a failed read is told. */
-import type { AnnotationRequestStatus, ApiResult, CallOptions, SamplingAccuracy } from '../api/client.js';
+/** What status, refresh and import share: the reads, and how a failed read is told. */
+import type { AnnotationRequestStatus, ApiResult, CallOptions, CampaignInfo, FolderInfo, SamplingAccuracy } from '../api/client.js';
 import { RosettaError } from '../errors.js';
 
 /** The reads these actions need; RosettaClient has them. */
 export interface ReadClient {
   getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
   getSamplingAccuracy(samplingPackageId: number, options?: CallOptions): Promise<ApiResult<SamplingAccuracy>>;
+  getFolder(helixProjectId: string, options?: CallOptions): Promise<ApiResult<FolderInfo>>;
+  getCampaign(campaignName: string, options?: CallOptions): Promise<ApiResult<CampaignInfo>>;
+  getWorkflowTemplate(templateName: string, options?: CallOptions): Promise<ApiResult<string>>;
 }
 
 /** The answer of a failed read, with its code and requestId (for the vendor's support). */

@@ -1,14 +1,15 @@
 /**
- * Runs the creates of a plan: dependency order (a sampling plan only after its
- * annotation request exists), bounded concurrency, state written after every
- * create, stop and cancel, and confirmed creates that state could not hold.
+ * Runs the creates and updates of a plan: dependency order (a campaign only after its folder,
+ * taxonomy and template exist, a request after its campaign, a sampling plan after its request),
+ * bounded concurrency, state written after every create, stop and cancel, and confirmed creates
+ * that state could not hold.
  * How each kind is created and recorded is its module's protocol (src/kinds/):
  * for sampling plans, at most once (pending record → send → record the answer).
  */
 import type { CallOptions } from '../api/client.js';
-import { heldAdvice, intentOf, sendCreate } from '../kinds/index.js';
+import { heldAdvice, intentOf, sendCreate, sendUpdate } from '../kinds/index.js';
 import type { CreateContext } from '../kinds/types.js';
-import type { Create } from '../model/changes.js';
+import type { Create, Operation } from '../model/changes.js';
 import type { StateSession } from '../state/session.js';
 import type { StateStore } from '../state/store.js';
 import { Semaphore } from './semaphore.js';
@@ -42,14 +43,15 @@ class Unrecorded extends Error {
   }
 }
 
-export async function applyCreates(creates: readonly Create[], deps: ApplyDeps): Promise<ApplyReport> {
+export async function applyCreates(operations: readonly Operation[], deps: ApplyDeps): Promise<ApplyReport> {
+  const creates = operations.filter((o): o is Create => o.action === 'create');
   const now = deps.now ?? (() => new Date());
   const slots = new Semaphore(deps.concurrency ?? 10);
   const results = new Map<string, Promise<ResourceResult>>();
   /** Bodies to keep for later diffs, by digest; written after the run (see keepBodies). */
   const bodies = new Map<string, { address: string; body: unknown }>();
   let unstarted = 0;
-  deps.host.notify({ code: 'apply.begin', level: 'info', data: { creates } });
+  deps.host.notify({ code: 'apply.begin', level: 'info', data: { creates: operations } });
 
   /** Why nothing new may start, if something says so. */
   const stopReason = (): string | undefined => {
@@ -58,7 +60,7 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     return undefined;
   };
 
-  const run = async (create: Create): Promise<ResourceResult> => {
+  const run = async (create: Operation): Promise<ResourceResult> => {
     // Let every create register in `results` first, so a dependency is found whatever the order.
     await null;
     const base = { kind: create.kind, name: create.name, address: create.address };
@@ -71,12 +73,13 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
         unstarted++;
         return finish({ ...base, outcome: 'skipped', message: stopped });
       }
-      await intents.ensure(create);
+      if (create.action === 'create') await intents.ensure(create);
       deps.host.notify({ code: 'apply.create.start', level: 'info', data: { address: create.address } });
       const call: CallOptions = { onRetry: (event) => deps.host.notify({ code: 'apply.create.retry', level: 'warn', data: { address: create.address, ...event } }), ...(deps.cancel ? { signal: deps.cancel } : {}) };
       // --concurrency bounds requests to the API: the slot is freed as soon as the answer is in,
       // while the answer is being made durable (the result is reported only once it is).
-      return finish(await sendCreate(create, contextFor(create.address, call, release)));
+      const context = contextFor(create.address, call, release);
+      return finish(await (create.action === 'create' ? sendCreate(create, context) : sendUpdate(create, context)));
     } catch (error) {
       if (error instanceof Unrecorded) {
         return finish({
@@ -99,9 +102,18 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     }
   };
 
-  /** A sampling plan waits for its annotation request; why it must be skipped (or held back), if so. */
-  const dependencyProblem = async (create: Create): Promise<Partial<ResourceResult> | undefined> => {
-    if (create.kind !== 'SamplingPlan' || !create.dependsOn) return undefined;
+  /**
+   * A resource waits for what it needs in this run (a campaign for its folder); a sampling plan for
+   * its annotation request, with that request's own reasons to hold back. Why it must be skipped, if so.
+   */
+  const dependencyProblem = async (create: Operation): Promise<Partial<ResourceResult> | undefined> => {
+    for (const need of create.action === 'create' ? (create.needs ?? []) : []) {
+      const inThisRun = results.get(need);
+      if (!inThisRun || (create.kind === 'SamplingPlan' && need === create.dependsOn)) continue;
+      const dependency = await inThisRun;
+      if (dependency.outcome !== 'created' && dependency.outcome !== 'adopted' && dependency.outcome !== 'updated') return { message: `${need} was not applied (${dependency.outcome})` };
+    }
+    if (create.kind !== 'SamplingPlan' || create.action !== 'create' || !create.dependsOn) return undefined;
     const dependsOn = create.dependsOn;
     const inThisRun = results.get(dependsOn);
     if (inThisRun) {
@@ -158,20 +170,21 @@ export async function applyCreates(creates: readonly Create[], deps: ApplyDeps):
     recordQuietly: (entry) => deps.session.put(address, entry).catch(() => undefined),
     forget: () => deps.session.remove(address).catch(() => undefined),
     restore: () => restoreFound(address),
+    current: () => deps.session.record(address),
     keepBody: (digest, body) => void bodies.set(digest, { address, body }),
     strictAdopt: deps.strictAdopt ?? false,
     now,
   });
 
   /** The records the creates found, to put back when a create's intent turns out to be void. */
-  const found = new Map(creates.map((c) => [c.address, deps.session.record(c.address)]));
+  const found = new Map(operations.map((c) => [c.address, deps.session.record(c.address)]));
   /** Best effort: the record `address` had before this run, or none. */
   const restoreFound = (address: string): Promise<void> => {
     const before = found.get(address);
     return (before ? deps.session.put(address, before) : deps.session.remove(address)).catch(() => undefined);
   };
   const intents = new IntentsAhead(creates, deps.session, deps.concurrency ?? 10, now);
-  for (const create of creates) results.set(create.address, run(create));
+  for (const operation of operations) results.set(operation.address, run(operation));
   const settled = await Promise.all(results.values());
   // Intents written ahead for creates that never started (a stop, a failed state write): void.
   for (const result of settled) {

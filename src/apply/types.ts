@@ -1,6 +1,6 @@
 /** The events an apply reports progress with; its results are model vocabulary (src/model/results.ts). */
 import type { RetryEvent } from '../api/client.js';
-import type { Create } from '../model/changes.js';
+import type { Operation } from '../model/changes.js';
 import type { ApplyReport, ResourceResult } from '../model/results.js';
 
 export { RESULT_OUTCOMES, summariseResults, type ApplyReport, type ApplySummary, type ResourceResult, type ResultOutcome } from '../model/results.js';
@@ -11,7 +11,7 @@ export type { ApplyClient } from '../kinds/types.js';
  * awaited: a progress display may still be drawing.
  */
 export type ApplyEvent =
-  | { code: 'apply.begin'; level: 'info'; data: { creates: readonly Create[] } }
+  | { code: 'apply.begin'; level: 'info'; data: { creates: readonly Operation[] } }
   | { code: 'apply.create.start'; level: 'info'; data: { address: string } }
   | { code: 'apply.create.retry'; level: 'warn'; data: { address: string } & RetryEvent }
   | { code: 'apply.create.warning'; level: 'warn'; data: { address: string; message: string } }

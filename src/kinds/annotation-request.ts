@@ -3,9 +3,10 @@
  * is unknown is safe to send again: 53004 (the id exists) and 53005 (the name exists) mean it was
  * applied, and the request is read back and compared before it is adopted.
  */
-import { adoptionMismatches } from './adoption.js';
+import { adoptionDifferences, adoptionMismatches } from './adoption.js';
+import type { AnnotationRequestBody } from '../model/resources.js';
 import type { ResourceResult } from '../model/results.js';
-import { describeReadFailure } from '../api/reads.js';
+import { describeReadFailure, readFailureError } from '../api/reads.js';
 import { mayHaveTakenEffect } from '../api/client.js';
 import { answerFields } from './answer.js';
 import { printable } from '../text.js';
@@ -124,5 +125,15 @@ export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus, t
   create,
   intentOf,
   readStatus,
+  // Gone (ID_NOT_EXISTS): created again, safely (the id is ours). Different from what was sent: drift.
+  refresh: async (address, record, { client, getBody }) => {
+    const read = await client.getAnnotationRequest(record.annotationRequestId);
+    if (read.outcome !== 'ok' || !read.data) throw readFailureError(`could not read ${address} from the platform to refresh it`, read, 'retry later, or plan without --refresh');
+    if (read.data.status === 'ID_NOT_EXISTS') return { gone: true };
+    const sent = (await getBody(record.digest)) as AnnotationRequestBody | undefined;
+    const fields = sent && read.data.annotationRequestInfo ? adoptionDifferences(sent, read.data.annotationRequestInfo) : [];
+    return fields.length > 0 ? { drift: { fields } } : undefined;
+  },
   idLabel: (record) => `annotationRequestId=${record.annotationRequestId}`,
+  describeStatus: (r) => (r.status === 'ID_NOT_EXISTS' ? `the platform has no request with id ${r.annotationRequestId}` : `${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes (id ${r.annotationRequestId})`),
 };

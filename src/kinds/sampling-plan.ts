@@ -5,7 +5,7 @@
  * settled by a person (rosetta state resolve), never by sending again.
  */
 import type { ResourceResult } from '../model/results.js';
-import { describeReadFailure } from '../api/reads.js';
+import { describeReadFailure, readFailureError } from '../api/reads.js';
 import { bodyDigest } from '../model/digest.js';
 import type { PendingSamplingPlan } from '../model/records.js';
 import { answerFields } from './answer.js';
@@ -107,5 +107,18 @@ export const samplingPlan: KindModule<'SamplingPlan', PackageStatus, false> = {
     `will be created at most once (no client id: never resent automatically)${c.dependsOn ? ` after ${c.dependsOn}` : ''}${c.onAdoptedRequest ? ', also if that request was adopted (--allow-sampling-on-adopted)' : ''}`,
   create,
   readStatus,
+  // A package the platform does not find (57008) is drift: shown, never acted on (it is not ours to resend).
+  refresh: async (address, record, { client }) => {
+    const read = await client.getSamplingAccuracy(record.samplingPackageId);
+    if (read.code === 57008) return { drift: { missingPackage: record.samplingPackageId } };
+    if (read.outcome !== 'ok') throw readFailureError(`could not read ${address} from the platform to refresh it`, read, 'retry later, or plan without --refresh');
+    return undefined;
+  },
+  describeStatus: (r) => {
+    if (r.status === 'PENDING') return 'a sampling create with an unknown outcome: see rosetta plan';
+    if (r.status === 'NOT_FOUND') return `the platform has no sampling package ${r.samplingPackageId}`;
+    const rate = (n: number | undefined) => (n === undefined ? '?' : String(n));
+    return `package ${r.samplingPackageId}, frame accuracy ${rate(r.frameAccuracyRate)}, instance accuracy ${rate(r.instanceAccuracyRate)}`;
+  },
   idLabel: (record) => (record.status === 'pending' ? `annotationRequestId=${record.annotationRequestId} (package unknown)` : `samplingPackageId=${record.samplingPackageId}`),
 };

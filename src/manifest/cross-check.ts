@@ -1,11 +1,15 @@
 /**
- * Checks across all manifests: unique names per kind, unique annotation
- * request ids and names, and every annotationRequestRef resolving.
+ * Checks across all manifests: unique names per kind, each kind's unique fields (ids and names the
+ * platform keeps unique), and every *Ref resolving to a manifest of its kind. Also works out each
+ * manifest's identity (given or derived, references followed in dependency order), which the
+ * checks and the resources both need.
  */
+import { specModule } from '../kinds/index.js';
+import { DEPENDENCY_RANK, addressOf, type Kind, type SourcePosition } from '../model/resources.js';
+import { article } from '../text.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ParsedDocument } from './parse.js';
 import { positionOf, type PathSegment } from './positions.js';
-import type { Kind, SourcePosition } from './types.js';
 
 /** A document whose envelope is valid, so its kind and name are known. */
 export interface Candidate {
@@ -14,11 +18,68 @@ export interface Candidate {
   kind: Kind;
   name: string;
   spec: Record<string, unknown>;
-  /** The annotation request id this manifest will send (given or derived), when known. */
-  annotationRequestId: string | undefined;
 }
 
-export function crossCheck(candidates: readonly Candidate[]): Diagnostic[] {
+/** What other manifests know each manifest by, per kind: metadata.name → identity (an id or a platform name). */
+export type Identities = ReadonlyMap<Kind, ReadonlyMap<string, string>>;
+
+/** Each candidate's identity, kinds taken in dependency order so a derived id can follow a reference. */
+export function identitiesOf(candidates: readonly Candidate[]): Identities {
+  const identities = new Map<Kind, Map<string, string>>();
+  const ordered = [...candidates].sort((a, b) => DEPENDENCY_RANK[a.kind] - DEPENDENCY_RANK[b.kind]);
+  for (const c of ordered) {
+    const identity = specModule(c.kind).identity(c.name, c.spec, resolver(c, identities));
+    if (identity === undefined) continue;
+    let byName = identities.get(c.kind);
+    if (!byName) identities.set(c.kind, (byName = new Map()));
+    if (!byName.has(c.name)) byName.set(c.name, identity);
+  }
+  return identities;
+}
+
+/** Resolves a candidate's reference fields: the identity of the manifest a *Ref names, or the alternative's literal value. */
+export function resolver(c: Candidate, identities: Identities): (field: string) => string | undefined {
+  return (field) => {
+    const reference = specModule(c.kind).references.find((r) => r.field === field);
+    if (!reference) return undefined;
+    const ref = c.spec[reference.field];
+    if (typeof ref === 'string') return identities.get(reference.kind)?.get(ref);
+    const literal = c.spec[reference.alternative];
+    return typeof literal === 'string' ? literal : undefined;
+  };
+}
+
+/** Identity → metadata.name per kind (the first manifest with it; duplicates are reported anyway). */
+export type ReverseIdentities = ReadonlyMap<Kind, ReadonlyMap<string, string>>;
+
+export function reverseIdentities(identities: Identities): ReverseIdentities {
+  const reverse = new Map<Kind, Map<string, string>>();
+  for (const [kind, byName] of identities) {
+    const byIdentity = new Map<string, string>();
+    for (const [name, identity] of byName) if (!byIdentity.has(identity)) byIdentity.set(identity, name);
+    reverse.set(kind, byIdentity);
+  }
+  return reverse;
+}
+
+/** The managed resources a candidate needs first: those its *Refs name, and those whose identity its alternatives name. */
+export function needsOf(c: Candidate, reverse: ReverseIdentities): string[] {
+  const needs: string[] = [];
+  for (const reference of specModule(c.kind).references) {
+    const ref = c.spec[reference.field];
+    if (typeof ref === 'string') {
+      needs.push(addressOf(reference.kind, ref));
+      continue;
+    }
+    // A literal id or name that a manifest here also creates is still a dependency.
+    const literal = c.spec[reference.alternative];
+    const managed = typeof literal === 'string' ? reverse.get(reference.kind)?.get(literal) : undefined;
+    if (managed !== undefined) needs.push(addressOf(reference.kind, managed));
+  }
+  return needs;
+}
+
+export function crossCheck(candidates: readonly Candidate[], identities: Identities): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // Positions are looked up only when there is something to report: finding one may parse a file again.
   const firstSeen = new Map<string, () => SourcePosition>();
@@ -34,27 +95,36 @@ export function crossCheck(candidates: readonly Candidate[]): Diagnostic[] {
 
   for (const c of candidates) {
     claim(`name\0${c.kind}\0${c.name}`, c, ['metadata', 'name'], 'cross.duplicate-name', `${c.kind} name "${c.name}"`);
-    if (c.kind !== 'AnnotationRequest') continue;
-    const idPath = c.spec.annotationRequestId === undefined ? ['metadata', 'name'] : ['spec', 'annotationRequestId'];
-    if (c.annotationRequestId !== undefined) {
-      claim(`id\0${c.annotationRequestId}`, c, idPath, 'cross.duplicate-id', `annotationRequestId "${c.annotationRequestId}"`);
-    }
-    if (typeof c.spec.annotationRequestName === 'string') {
-      claim(`arname\0${c.spec.annotationRequestName}`, c, ['spec', 'annotationRequestName'], 'cross.duplicate-request-name', `annotationRequestName "${c.spec.annotationRequestName}"`);
+    const module = specModule(c.kind);
+    for (const { field, rule } of module.unique) {
+      // The identity field's value is the identity, given or derived (then reported at metadata.name).
+      const value = field === module.identityField ? identities.get(c.kind)?.get(c.name) : c.spec[field];
+      if (typeof value !== 'string') continue;
+      const path = c.spec[field] === undefined ? ['metadata', 'name'] : ['spec', field];
+      claim(`${c.kind}\0${field}\0${value}`, c, path, rule, `${field} "${value}"`);
     }
   }
 
-  const requestNames = new Set(candidates.filter((c) => c.kind === 'AnnotationRequest').map((c) => c.name));
+  const names = new Map<Kind, Set<string>>();
   for (const c of candidates) {
-    const ref = c.kind === 'SamplingPlan' ? c.spec.annotationRequestRef : undefined;
-    if (typeof ref !== 'string' || requestNames.has(ref)) continue;
-    const close = [...requestNames].filter((n) => n.startsWith(ref.slice(0, 3)) || ref.startsWith(n.slice(0, 3)));
-    diagnostics.push({
-      rule: 'cross.unresolved-ref',
-      ...positionOf(c.parsed, ['spec', 'annotationRequestRef']),
-      message: `spec.annotationRequestRef: no AnnotationRequest named "${ref}"`,
-      hint: close.length > 0 ? `did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : 'name an AnnotationRequest manifest, or use annotationRequestId for a request managed elsewhere',
-    });
+    let set = names.get(c.kind);
+    if (!set) names.set(c.kind, (set = new Set()));
+    set.add(c.name);
+  }
+  for (const c of candidates) {
+    for (const reference of specModule(c.kind).references) {
+      const ref = c.spec[reference.field];
+      if (typeof ref !== 'string') continue;
+      if (names.get(reference.kind)?.has(ref)) continue;
+      const known = [...(names.get(reference.kind) ?? [])];
+      const close = known.filter((n) => n.startsWith(ref.slice(0, 3)) || ref.startsWith(n.slice(0, 3)));
+      diagnostics.push({
+        rule: 'cross.unresolved-ref',
+        ...positionOf(c.parsed, ['spec', reference.field]),
+        message: `spec.${reference.field}: no ${reference.kind} named "${ref}"`,
+        hint: close.length > 0 ? `did you mean ${close.map((n) => `"${n}"`).join(' or ')}?` : `name ${article(reference.kind)} ${reference.kind} manifest, or use ${reference.alternative} for one managed elsewhere`,
+      });
+    }
   }
   return diagnostics;
 }

@@ -3,17 +3,16 @@
  * cross-manifest checks → normalised resources. All problems are collected and
  * returned sorted by file and line; resources are returned only when there are none.
  */
-import { assertNever } from '../assert.js';
-import type { Candidate } from './cross-check.js';
-import { crossCheck } from './cross-check.js';
+import { specModule } from '../kinds/index.js';
+import { addressOf, isKind, type Resource } from '../model/resources.js';
+import { isObject } from '../values.js';
+import { crossCheck, identitiesOf, needsOf, resolver, reverseIdentities, type Candidate, type Identities } from './cross-check.js';
+import { withDataFiles } from './data-files.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostics.js';
 import { DEFAULT_MAX_FILE_BYTES, findManifestFiles, readSourceFile } from './files.js';
-import { annotationRequestBody, deriveAnnotationRequestId, samplingBody } from './normalise.js';
 import { parseSource } from './parse.js';
-import { isObject } from '../values.js';
 import { checkRules } from './rules.js';
 import { checkSchema } from './schema-check.js';
-import { addressOf, type AnnotationRequestSpec, type Kind, type Resource, type SamplingPlanSpec } from './types.js';
 
 export interface LoadOptions {
   cwd?: string;
@@ -46,26 +45,23 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     files.push(read.file.display);
     const { documents, diagnostics: yamlProblems } = parseSource(read.file);
     diagnostics.push(...yamlProblems);
-    for (const parsed of documents) {
-      const schemaProblems = checkSchema(parsed);
-      diagnostics.push(...schemaProblems);
+    for (const document of documents) {
+      // Data files (taxonomyDetailsFrom) are read into the spec first: every check sees one spec.
+      const kind = isObject(document.value) ? document.value.kind : undefined;
+      const withData = isKind(kind) ? await withDataFiles(document, kind, absolute, cwd, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : { parsed: document, diagnostics: [] };
+      diagnostics.push(...withData.diagnostics);
+      const { parsed } = withData;
+      diagnostics.push(...checkSchema(parsed));
       const value = parsed.value;
       if (!isObject(value) || !isObject(value.spec) || !isObject(value.metadata)) continue;
-      const kind = value.kind;
       const name = value.metadata.name;
-      if ((kind !== 'AnnotationRequest' && kind !== 'SamplingPlan') || typeof name !== 'string') continue;
-      const ruleProblems = checkRules(parsed, kind, value.spec);
-      diagnostics.push(...ruleProblems);
-      candidates.push({
-        parsed: { start: parsed.start, locate: parsed.locate },
-        kind,
-        name,
-        spec: value.spec,
-        annotationRequestId: kind === 'AnnotationRequest' ? requestIdOf(name, value.spec) : undefined,
-      });
+      if (!isKind(kind) || typeof name !== 'string') continue;
+      diagnostics.push(...checkRules(parsed, kind, value.spec));
+      candidates.push({ parsed: { start: parsed.start, locate: parsed.locate }, kind, name, spec: value.spec });
     }
   }
-  diagnostics.push(...crossCheck(candidates));
+  const identities = identitiesOf(candidates);
+  diagnostics.push(...crossCheck(candidates, identities));
 
   if (files.length > 0 && candidates.length === 0 && diagnostics.length === 0) {
     diagnostics.push({ rule: 'files.no-documents', file: files.join(', '), line: 0, col: 0, message: 'no manifests found (all documents are empty)' });
@@ -73,41 +69,17 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   diagnostics.sort(compareDiagnostics);
   const { skippedDotFiles } = found;
   if (diagnostics.length > 0) return { files, resources: [], diagnostics, skippedDotFiles };
-  return { files, resources: toResources(candidates), diagnostics, skippedDotFiles };
+  return { files, resources: toResources(candidates, identities), diagnostics, skippedDotFiles };
 }
 
-function requestIdOf(name: string, spec: Record<string, unknown>): string | undefined {
-  if (typeof spec.annotationRequestId === 'string') return spec.annotationRequestId;
-  return typeof spec.campaignId === 'string' ? deriveAnnotationRequestId(spec.campaignId, name) : undefined;
-}
-
-function toResources(candidates: readonly Candidate[]): Resource[] {
-  const requestIds = new Map<string, string>(); // name → id
-  const managedById = new Map<string, string>(); // id → address
-  for (const c of candidates) {
-    if (c.kind === 'AnnotationRequest' && c.annotationRequestId !== undefined) {
-      requestIds.set(c.name, c.annotationRequestId);
-      managedById.set(c.annotationRequestId, addressOf('AnnotationRequest', c.name));
-    }
-  }
+/** Each candidate as a resource, built by its kind's spec module with its references resolved. */
+function toResources(candidates: readonly Candidate[], identities: Identities): Resource[] {
+  const reverse = reverseIdentities(identities);
   const resources = candidates.map((c): Resource => {
-    const base = { name: c.name, address: addressOf(c.kind as Kind, c.name), source: c.parsed.start };
-    const kind = c.kind as Kind;
-    switch (kind) {
-      case 'AnnotationRequest': {
-        const spec = c.spec as unknown as AnnotationRequestSpec;
-        // c.annotationRequestId is the given or derived id, computed once for the cross-checks.
-        return { ...base, kind, body: annotationRequestBody(c.annotationRequestId!, spec), idDerived: spec.annotationRequestId === undefined };
-      }
-      case 'SamplingPlan': {
-        const spec = c.spec as unknown as SamplingPlanSpec;
-        const requestId = spec.annotationRequestRef !== undefined ? requestIds.get(spec.annotationRequestRef)! : spec.annotationRequestId!;
-        // A literal id that a manifest here also creates is still a dependency.
-        return { ...base, kind, body: samplingBody(spec, requestId), dependsOn: managedById.get(requestId) };
-      }
-      default:
-        return assertNever(kind);
-    }
+    const needs = needsOf(c, reverse);
+    const base = { name: c.name, address: addressOf(c.kind, c.name), source: c.parsed.start, ...(needs.length > 0 ? { needs } : {}) };
+    // Without diagnostics every identity is known (a missing one fails the schema or a reference).
+    return specModule(c.kind).toResource(base, c.spec, identities.get(c.kind)!.get(c.name)!, resolver(c, identities));
   });
   return resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

@@ -5,7 +5,9 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { SourcePosition } from './types.js';
 
-export type PathSegment = string | number;
+import type { PathSegment } from '../model/paths.js';
+
+export { formatPath, type PathSegment } from '../model/paths.js';
 
 /**
  * Where the node at `path` starts. For `target: 'key'` the position of the key
@@ -47,17 +49,6 @@ export function locateInDocument(doc: Document.Parsed, lineCounter: LineCounter,
   }
   if ((isMap(node) || isSeq(node)) && keyNode !== undefined) return at(keyNode);
   return at(node ?? keyNode);
-}
-
-/** `spec.sceneIdMap["a b"]` style, for messages. */
-export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out === '' ? '(document)' : out;
 }
 
 /** ajv's instancePath ("/spec/sceneIdMap/a~1b") → segments. */

@@ -8,7 +8,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { isLargeKnownMap } from '../model/known-keys.js';
 import type { ParsedDocument } from './parse.js';
 import { formatPath, parseJsonPointer, positionOf, type PathSegment } from './positions.js';
-import type { Kind } from './types.js';
+import { isKind, type Kind } from '../model/resources.js';
 
 interface AjvError {
   keyword: string;
@@ -19,18 +19,15 @@ interface AjvError {
 }
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-interface Validators {
-  envelope: Validator;
-  annotationRequestSpec: Validator;
-  samplingPlanSpec: Validator;
+/** `envelope`, and one `<kind>Spec` per kind (scripts/build.mjs makes one for every kind the schema's kind enum lists). */
+const validators = createRequire(import.meta.url)('./generated/validators.cjs') as Record<string, Validator>;
+
+/** The kind's spec validator: `definitions.<kind>Spec` of the schema (folderSpec, campaignSpec, …). */
+function specValidator(kind: Kind): Validator {
+  const validator = validators[`${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`];
+  if (!validator) throw new Error(`schemas/manifest.schema.json has no definitions.${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`);
+  return validator;
 }
-
-const validators = createRequire(import.meta.url)('./generated/validators.cjs') as Validators;
-
-const SPEC_VALIDATORS: Record<Kind, Validator> = {
-  AnnotationRequest: validators.annotationRequestSpec,
-  SamplingPlan: validators.samplingPlanSpec,
-};
 
 /** Fields that are not in the schema on purpose, with why. */
 const UNKNOWN_FIELD_HINTS: Record<string, string> = {
@@ -44,11 +41,12 @@ const UNKNOWN_FIELD_HINTS: Record<string, string> = {
  */
 export function checkSchema(parsed: ParsedDocument): Diagnostic[] {
   const value = parsed.value as { kind?: unknown; spec?: unknown } | null;
-  const diagnostics = validators.envelope(value) ? [] : toDiagnostics(parsed, validators.envelope.errors ?? [], []);
+  const envelope = validators.envelope!;
+  const diagnostics = envelope(value) ? [] : toDiagnostics(parsed, envelope.errors ?? [], []);
   const kind = value?.kind;
   const spec = value?.spec;
-  if ((kind === 'AnnotationRequest' || kind === 'SamplingPlan') && typeof spec === 'object' && spec !== null && !Array.isArray(spec)) {
-    const validateSpec = SPEC_VALIDATORS[kind];
+  if (isKind(kind) && typeof spec === 'object' && spec !== null && !Array.isArray(spec)) {
+    const validateSpec = specValidator(kind);
     if (!validateSpec(withoutLargeMaps(spec))) diagnostics.push(...toDiagnostics(parsed, validateSpec.errors ?? [], ['spec']));
   }
   return diagnostics;
@@ -151,24 +149,8 @@ function article(type: string): string {
   return names[type] ?? type;
 }
 
-/** Longest excerpt of a string value an error quotes: a file may hold anything, secrets included. */
-export const MAX_EXCERPT_CHARS = 20;
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (value instanceof Uint8Array) return 'binary data (!!binary)';
-  if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') {
-    // JSON.stringify escapes control characters; printing escapes the rest.
-    return value.length > MAX_EXCERPT_CHARS ? `string ${JSON.stringify(`${value.slice(0, MAX_EXCERPT_CHARS)}…`)} (${value.length} characters)` : `string ${JSON.stringify(value)}`;
-  }
-  if (typeof value === 'number' && Number.isNaN(value)) return 'not-a-number (.nan)';
-  if (typeof value === 'number' && !Number.isFinite(value)) return `infinity (${value > 0 ? '.inf' : '-.inf'})`;
-  if (typeof value === 'number' && !Number.isInteger(value)) return `number ${value}`;
-  return `${typeof value} ${String(value)}`;
-}
+export { describeValue, MAX_EXCERPT_CHARS } from '../text.js';
+import { describeValue } from '../text.js';
 
 function typeHint(expected: string, found: unknown): string | undefined {
   if ((expected === 'number' || expected === 'integer') && typeof found === 'string' && found.trim() !== '' && !Number.isNaN(Number(found))) {

@@ -2,10 +2,10 @@
  * A plan is a list of changes, one per resource, each a member of a
  * discriminated union on `action`; renderers switch on it exhaustively.
  */
-import type { AnnotationRequestBody, Kind, SamplingBody } from './resources.js';
+import type { AnnotationRequestBody, CampaignBody, FolderBody, FolderStatus, Kind, SamplingBody, TaxonomyBody, WorkflowTemplateBody } from './resources.js';
 import type { ResourceRecord } from './records.js';
 
-export const ACTIONS = ['create', 'noop', 'conflict', 'pending', 'held', 'orphan', 'drift'] as const;
+export const ACTIONS = ['create', 'update', 'noop', 'conflict', 'pending', 'held', 'orphan', 'drift'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 interface ChangeBase {
@@ -23,7 +23,21 @@ export type Create = ChangeBase & {
    * (the id is ours), and a 53004 then is this state's own request.
    */
   reason?: 'gone' | 'unconfirmed';
+  /** Addresses of resources created in the same run that this one needs first (a campaign's folder). */
+  needs?: readonly string[];
 } & (
+    | {
+        action: 'create';
+        kind: 'Folder';
+        body: FolderBody;
+        /** Set after the create when it is not the platform's default (active). */
+        helixStatus: FolderStatus;
+        digest: string;
+        retrySafe: true;
+      }
+    | { action: 'create'; kind: 'Taxonomy'; body: TaxonomyBody; digest: string; retrySafe: true }
+    | { action: 'create'; kind: 'WorkflowTemplate'; body: WorkflowTemplateBody; digest: string; retrySafe: true }
+    | { action: 'create'; kind: 'Campaign'; body: CampaignBody; digest: string; retrySafe: true }
     | { action: 'create'; kind: 'AnnotationRequest'; body: AnnotationRequestBody; digest: string; retrySafe: true }
     | {
         action: 'create';
@@ -36,6 +50,21 @@ export type Create = ChangeBase & {
         onAdoptedRequest?: true;
       }
   );
+
+/**
+ * The one update the API has: a folder's helixStatus (POST /folder/update). Setting the same value
+ * twice is harmless, so an update is safe to send again.
+ */
+export interface Update extends ChangeBase {
+  action: 'update';
+  kind: 'Folder';
+  helixProjectId: string;
+  /** The fields that change: `helixStatus`, from what was applied (or read with --refresh) to the manifest's. */
+  fields: FieldChange[];
+  helixStatus: FolderStatus;
+  /** The digest of the create body (unchanged by an update), kept in the record. */
+  digest: string;
+}
 
 export interface Noop extends ChangeBase {
   action: 'noop';
@@ -91,10 +120,17 @@ export interface Drift extends ChangeBase {
   missingPackage?: number;
 }
 
-/** What plan --refresh learned about one applied resource (input to the pure planner). */
-export type Refreshed = { gone: true } | { drift: { fields: string[] } | { missingPackage: number } };
+/**
+ * What plan --refresh learned about one applied resource (input to the pure planner): it is gone
+ * (created again: its id is ours), it drifted (shown), or what the platform says of the one field
+ * rosetta can change (a folder's status: an update sets it back).
+ */
+export type Refreshed = { gone: true } | { drift: { fields: string[] } | { missingPackage: number } } | { observed: { helixStatus: FolderStatus } };
 
-export type Change = Create | Noop | Conflict | Pending | Held | Orphan | Drift;
+export type Change = Create | Update | Noop | Conflict | Pending | Held | Orphan | Drift;
+
+/** What apply carries out: creates, and updates. */
+export type Operation = Create | Update;
 
 export type Summary = Record<Action, number>;
 

@@ -3,7 +3,7 @@
  * (the API cannot list them), so it is versioned, written atomically after every
  * create, and never holds a secret.
  */
-import type { Kind } from './resources.js';
+import type { FolderStatus, Kind } from './resources.js';
 
 export const STATE_VERSION = 1;
 
@@ -79,7 +79,49 @@ export interface PendingSamplingPlan extends RecordBase {
   reason?: string;
 }
 
-export type ResourceRecord = AppliedAnnotationRequest | PendingAnnotationRequest | AppliedSamplingPlan | PendingSamplingPlan;
+/** What every applied pipeline kind keeps: how it came under management and the answer. */
+interface AppliedPipelineBase extends RecordBase {
+  status: 'applied';
+  /** `adopted`: it existed already (54001-54003, 57003, 50529, 51003/51004); `imported`: rosetta import. */
+  outcome: 'created' | 'adopted' | 'imported';
+  code?: number;
+  requestId?: string;
+  appliedAt: string;
+}
+
+export interface AppliedFolder extends AppliedPipelineBase {
+  kind: 'Folder';
+  helixProjectId: string;
+  folderName: string;
+  /** The status last set (or read, when imported): plan compares the manifest's with it. */
+  helixStatus: FolderStatus;
+}
+
+export interface AppliedTaxonomy extends AppliedPipelineBase {
+  kind: 'Taxonomy';
+  taxonomyVersionName: string;
+}
+
+export interface AppliedWorkflowTemplate extends AppliedPipelineBase {
+  kind: 'WorkflowTemplate';
+  templateName: string;
+}
+
+export interface AppliedCampaign extends AppliedPipelineBase {
+  kind: 'Campaign';
+  campaignId: string;
+  campaignName: string;
+}
+
+export type ResourceRecord =
+  | AppliedFolder
+  | AppliedTaxonomy
+  | AppliedWorkflowTemplate
+  | AppliedCampaign
+  | AppliedAnnotationRequest
+  | PendingAnnotationRequest
+  | AppliedSamplingPlan
+  | PendingSamplingPlan;
 
 export interface State {
   version: typeof STATE_VERSION;

@@ -11,8 +11,16 @@ import type { LargeMap } from './large-map.js';
  */
 export type SceneIdMap = Readonly<Record<string, string>> | LargeMap;
 
-export const KINDS = ['AnnotationRequest', 'SamplingPlan'] as const;
+/** In dependency order: a kind's resources may need those of the kinds before it (see DEPENDENCY_RANK). */
+export const KINDS = ['Folder', 'Taxonomy', 'WorkflowTemplate', 'Campaign', 'AnnotationRequest', 'SamplingPlan'] as const;
 export type Kind = (typeof KINDS)[number];
+
+/**
+ * Which kinds come first in a plan and an apply: a folder, a taxonomy and a workflow template
+ * before the campaign that names them, the campaign before its annotation requests, a request
+ * before its sampling plans.
+ */
+export const DEPENDENCY_RANK: Readonly<Record<Kind, number>> = { Folder: 0, Taxonomy: 0, WorkflowTemplate: 0, Campaign: 1, AnnotationRequest: 2, SamplingPlan: 3 };
 
 /** KIND/NAME, how the CLI and state name a resource. */
 export function addressOf(kind: Kind, name: string): string {
@@ -28,6 +36,43 @@ export function parseAddress(text: string): { kind: Kind; name: string } | undef
   const name = text.slice(slash + 1);
   if (slash < 0 || !(KINDS as readonly string[]).includes(kind) || !NAME.test(name)) return undefined;
   return { kind: kind as Kind, name };
+}
+
+/** A folder's status: the one field of the whole API that can be changed (POST /folder/update). */
+export const FOLDER_STATUSES = ['active', 'inactive'] as const;
+export type FolderStatus = (typeof FOLDER_STATUSES)[number];
+
+/** The body of POST /folder/create. helixStatus is not part of it: it is set with /folder/update. */
+export interface FolderBody {
+  helixProjectId: string;
+  name: string;
+  helixBucketNameList: string[];
+}
+
+/** The body of POST /taxonomy. The operators are the platform's format (see src/model/taxonomy-rules.ts). */
+export interface TaxonomyBody {
+  taxonomyVersionName: string;
+  taxonomyDetails: unknown[];
+}
+
+/** The body of POST /workflow/template. */
+export interface WorkflowTemplateBody {
+  name: string;
+  nodes: { name: string; type: string }[];
+  edges: { from: string; to: string }[];
+}
+
+export const CAMPAIGN_TYPES = ['POC', 'Formal'] as const;
+
+/** The body of POST /campaign/create: every reference resolved to the name the platform knows. */
+export interface CampaignBody {
+  campaignId: string;
+  campaignName: string;
+  /** `Manual Template`, `Prelabeling Template`, or a workflow template's name. */
+  workflowType: string;
+  taxonomyVersionName: string;
+  folderName: string;
+  campaignType: (typeof CAMPAIGN_TYPES)[number];
 }
 
 /** The body of POST /annotation-request. */
@@ -74,4 +119,76 @@ export interface SamplingBody {
   interceptionFrame?: number;
   sequenceLength?: number;
   interceptionBoundary?: InterceptionRange[];
+}
+
+/** Where a manifest (or one of its fields) stands in a file. 1-based line and column. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+interface ResourceBase {
+  /** metadata.name */
+  name: string;
+  /** KIND/NAME, how the CLI and state name a resource. */
+  address: string;
+  source: SourcePosition;
+  /**
+   * Addresses of the managed resources this one needs first (named by a *Ref, or by an id or name
+   * a manifest here also creates): apply waits for them and skips this one if one failed.
+   */
+  needs?: readonly string[];
+}
+
+export interface FolderResource extends ResourceBase {
+  kind: 'Folder';
+  body: FolderBody;
+  /** What the folder's status should be (default active): set with POST /folder/update. */
+  helixStatus: FolderStatus;
+}
+
+export interface TaxonomyResource extends ResourceBase {
+  kind: 'Taxonomy';
+  body: TaxonomyBody;
+}
+
+export interface WorkflowTemplateResource extends ResourceBase {
+  kind: 'WorkflowTemplate';
+  body: WorkflowTemplateBody;
+}
+
+export interface CampaignResource extends ResourceBase {
+  kind: 'Campaign';
+  body: CampaignBody;
+  /** True when campaignId was derived rather than written in the manifest. */
+  idDerived: boolean;
+}
+
+export interface AnnotationRequestResource extends ResourceBase {
+  kind: 'AnnotationRequest';
+  body: AnnotationRequestBody;
+  /** True when annotationRequestId was derived rather than written in the manifest. */
+  idDerived: boolean;
+}
+
+export interface SamplingPlanResource extends ResourceBase {
+  kind: 'SamplingPlan';
+  body: SamplingBody;
+  /** Address of the managed AnnotationRequest this plan needs first, if any. */
+  dependsOn: string | undefined;
+}
+
+export type Resource = FolderResource | TaxonomyResource | WorkflowTemplateResource | CampaignResource | AnnotationRequestResource | SamplingPlanResource;
+export type ResourceOf<K extends Kind> = Extract<Resource, { kind: K }>;
+
+/** What a resource needs first: its needs, and a sampling plan's request. */
+export function needsOf(resource: Resource): readonly string[] {
+  const needs = resource.needs ?? [];
+  if (resource.kind === 'SamplingPlan' && resource.dependsOn !== undefined && !needs.includes(resource.dependsOn)) return [...needs, resource.dependsOn];
+  return needs;
+}
+
+export function isKind(value: unknown): value is Kind {
+  return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
 }

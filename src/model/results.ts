@@ -1,7 +1,7 @@
 /** What applying a create produced: the vocabulary the kinds, the engine and the renderers share. */
 import type { Kind } from './resources.js';
 
-export const RESULT_OUTCOMES = ['created', 'adopted', 'failed', 'skipped'] as const;
+export const RESULT_OUTCOMES = ['created', 'adopted', 'updated', 'failed', 'skipped'] as const;
 export type ResultOutcome = (typeof RESULT_OUTCOMES)[number];
 
 export interface ResourceResult {

@@ -1,16 +1,15 @@
 /**
  * plan(resources, state) → Plan. Pure and deterministic: no clock, no network,
- * no file system, inputs never mutated. Ordered: annotation requests before the
- * sampling plans that need them, then by name.
+ * no file system, inputs never mutated. Ordered by dependency (folders, taxonomies
+ * and templates; campaigns; annotation requests; sampling plans), then by name.
  */
-import type { Resource } from '../manifest/types.js';
 import { bodyDigest } from '../model/digest.js';
-import type { State } from '../model/records.js';
+import type { ResourceRecord, State } from '../model/records.js';
+import { DEPENDENCY_RANK, needsOf, type FolderResource, type Resource } from '../model/resources.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
-import { annotationRequest } from '../kinds/annotation-request.js';
-import { samplingPlan } from '../kinds/sampling-plan.js';
-import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed } from '../model/changes.js';
+import { kindInfo } from '../kinds/index.js';
+import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed, type Update } from '../model/changes.js';
 
 export interface PlanOptions {
   /** Narrow to these addresses and what they depend on. */
@@ -50,7 +49,9 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
       changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.kind === 'SamplingPlan' && record.reason ? { reason: record.reason } : {}) });
     } else if (record.digest === digest) {
       // Drift is shown instead of "up to date"; a conflict (the manifest changed) is shown first.
-      if (refreshed && 'drift' in refreshed) changes.push({ ...base, action: 'drift', ...refreshed.drift });
+      const update = resource.kind === 'Folder' ? folderUpdate(resource, record, refreshed, digest) : undefined;
+      if (update) changes.push(update);
+      else if (refreshed && 'drift' in refreshed) changes.push({ ...base, action: 'drift', ...refreshed.drift });
       else changes.push({ ...base, action: 'noop', digest });
     } else {
       const applied = options.appliedBodies?.get(record.digest);
@@ -105,31 +106,63 @@ export function heldBy(dependsOn: string | undefined, state: State): { address: 
   return { address: dependsOn, code: request.code };
 }
 
-/** Targets plus the annotation requests their sampling plans need. */
+/**
+ * A folder whose status differs from the manifest's: from what was applied, or, with --refresh,
+ * from what the platform reports (someone re-activated it in the web UI). The one update there is.
+ */
+function folderUpdate(resource: FolderResource, record: ResourceRecord, refreshed: Refreshed | undefined, digest: string): Update | undefined {
+  if (record.kind !== 'Folder' || record.status !== 'applied') return undefined;
+  const current = refreshed && 'observed' in refreshed ? refreshed.observed.helixStatus : record.helixStatus;
+  if (current === resource.helixStatus) return undefined;
+  return {
+    kind: 'Folder',
+    name: resource.name,
+    address: resource.address,
+    action: 'update',
+    helixProjectId: record.helixProjectId,
+    fields: [{ field: 'helixStatus', lines: [`- ${current}`, `+ ${resource.helixStatus}`] }],
+    helixStatus: resource.helixStatus,
+    digest,
+  };
+}
+
+/** Targets plus everything they need, transitively (a sampling plan's request, its campaign, the campaign's folder). */
 function select(resources: readonly Resource[], targets: readonly string[] | undefined): readonly Resource[] {
   if (!targets || targets.length === 0) return resources;
-  const chosen = new Set(targets);
-  for (const r of resources) if (chosen.has(r.address) && r.kind === 'SamplingPlan' && r.dependsOn) chosen.add(r.dependsOn);
+  const byAddress = new Map(resources.map((r) => [r.address, r]));
+  const chosen = new Set<string>();
+  const add = (address: string): void => {
+    if (chosen.has(address)) return;
+    chosen.add(address);
+    const resource = byAddress.get(address);
+    if (resource) for (const need of needsOf(resource)) add(need);
+  };
+  for (const target of targets) add(target);
   return resources.filter((r) => chosen.has(r.address));
 }
 
 function byOrder(a: Change, b: Change): number {
-  const rank = (c: Change) => (c.kind === 'AnnotationRequest' ? 0 : 1);
-  return rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return DEPENDENCY_RANK[a.kind] - DEPENDENCY_RANK[b.kind] || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 /** The create for a resource, by kind; whether it is retry-safe is the kind module's own fact, read from it. */
 function createOf(resource: Resource, common: { name: string; address: string; digest: string; reason?: 'gone' | 'unconfirmed' }, onAdoptedRequest: boolean): Create {
+  const needs = needsOf(resource);
+  const shared = { ...common, action: 'create' as const, ...(needs.length > 0 ? { needs } : {}) };
   switch (resource.kind) {
+    case 'Folder':
+      return { ...shared, kind: 'Folder', body: resource.body, helixStatus: resource.helixStatus, retrySafe: kindInfo('Folder').retrySafe as true };
+    case 'Taxonomy':
+    case 'WorkflowTemplate':
+    case 'Campaign':
     case 'AnnotationRequest':
-      return { ...common, kind: 'AnnotationRequest', action: 'create', body: resource.body, retrySafe: annotationRequest.retrySafe };
+      return { ...shared, kind: resource.kind, body: resource.body, retrySafe: kindInfo(resource.kind).retrySafe as true } as Create;
     case 'SamplingPlan':
       return {
-        ...common,
+        ...shared,
         kind: 'SamplingPlan',
-        action: 'create',
         body: resource.body,
-        retrySafe: samplingPlan.retrySafe,
+        retrySafe: kindInfo('SamplingPlan').retrySafe as false,
         ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}),
         ...(onAdoptedRequest ? { onAdoptedRequest: true as const } : {}),
       };

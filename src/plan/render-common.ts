@@ -5,13 +5,15 @@ import { pluralise, printable } from '../text.js';
 import { SHOWN_ENTRIES, short } from './field-diff.js';
 import { assertNever, type Change, type Summary } from '../model/changes.js';
 
-export const SYMBOLS: Record<Change['action'], string> = { create: '+', noop: ' ', conflict: '!', pending: '?', held: '=', orphan: '-', drift: '~' };
+export const SYMBOLS: Record<Change['action'], string> = { create: '+', update: '~', noop: ' ', conflict: '!', pending: '?', held: '=', orphan: '-', drift: '~' };
 
 /** One line saying what happens to a resource and why. */
 export function headline(change: Change): string {
   switch (change.action) {
     case 'create':
       return createHeadline(change);
+    case 'update':
+      return `will be updated in place: ${change.fields.map((f) => f.field).join(', ')} (POST /folder/update, the one update the API has; safe to repeat)`;
     case 'noop':
       return 'is up to date';
     case 'conflict':
@@ -78,7 +80,9 @@ export function bodyLines(body: object): string[] {
 }
 
 export function summaryLine(summary: Summary): string {
-  const parts = [`${summary.create} to create`, `${summary.noop} unchanged`];
+  const parts = [`${summary.create} to create`];
+  if (summary.update) parts.push(`${summary.update} to update`);
+  parts.push(`${summary.noop} unchanged`);
   if (summary.conflict) parts.push(pluralise(summary.conflict, 'conflict'));
   if (summary.pending) parts.push(`${summary.pending} pending`);
   if (summary.held) parts.push(`${summary.held} held back`);

@@ -10,7 +10,9 @@ export function planJson(plan: Plan): object {
     changes: plan.changes.map((c) => {
       switch (c.action) {
         case 'create':
-          return { action: c.action, kind: c.kind, name: c.name, address: c.address, retrySafe: c.retrySafe, ...(c.kind === 'SamplingPlan' && c.dependsOn ? { dependsOn: c.dependsOn } : {}), ...(c.kind === 'SamplingPlan' && c.onAdoptedRequest ? { onAdoptedRequest: true } : {}), ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}), ...(c.reason ? { reason: c.reason } : {}), digest: c.digest, body: c.body };
+          return { action: c.action, kind: c.kind, name: c.name, address: c.address, retrySafe: c.retrySafe, ...(c.needs && c.needs.length > 0 ? { needs: c.needs } : {}), ...(c.kind === 'Folder' ? { helixStatus: c.helixStatus } : {}), ...(c.kind === 'SamplingPlan' && c.dependsOn ? { dependsOn: c.dependsOn } : {}), ...(c.kind === 'SamplingPlan' && c.onAdoptedRequest ? { onAdoptedRequest: true } : {}), ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}), ...(c.reason ? { reason: c.reason } : {}), digest: c.digest, body: c.body };
+        case 'update':
+          return { action: c.action, kind: c.kind, name: c.name, address: c.address, changedFields: c.fields.map((f) => f.field), helixProjectId: c.helixProjectId, helixStatus: c.helixStatus, digest: c.digest };
         case 'conflict':
           return { action: c.action, kind: c.kind, name: c.name, address: c.address, changedFields: c.fields.map((f) => f.field), appliedDigest: c.appliedDigest, digest: c.digest };
         case 'orphan':

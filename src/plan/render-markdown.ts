@@ -46,6 +46,7 @@ function details(c: Change): string {
   const lines: string[] = [`<details><summary><code>${c.address}</code> ${escapeHtml(headline(c))}</summary>`, '', '```diff'];
   if (c.action === 'create') for (const l of bodyLines(c.body)) lines.push(`+ ${l}`);
   if (c.action === 'conflict') for (const f of c.fields) lines.push(`! ${f.field}`, ...f.lines.map((l) => `  ${l}`));
+  if (c.action === 'update') for (const f of c.fields) lines.push(`~ ${f.field}`, ...f.lines.map((l) => `  ${l}`));
   lines.push('```');
   const hint = advice(c);
   if (hint) lines.push('', `**To proceed:** ${hint}`);

@@ -20,12 +20,12 @@ export function* planTextChunks(plan: Plan): Generator<string> {
     const out: string[] = [];
     out.push(`  ${SYMBOLS[change.action]} ${change.address} ${headline(change)}`);
     if (change.action === 'create') for (const line of bodyLines(change.body)) out.push(`      ${line}`);
-    if (change.action === 'conflict') {
+    if (change.action === 'conflict' || change.action === 'update') {
       for (const field of change.fields) {
         out.push(`      ~ ${field.field}`);
         for (const line of field.lines) out.push(`          ${line}`);
       }
-      if (change.fields.length === 0) out.push(`      (the applied body is not available; digests ${change.appliedDigest.slice(0, 19)}… → ${change.digest.slice(0, 19)}…)`);
+      if (change.action === 'conflict' && change.fields.length === 0) out.push(`      (the applied body is not available; digests ${change.appliedDigest.slice(0, 19)}… → ${change.digest.slice(0, 19)}…)`);
     }
     const hint = advice(change);
     if (hint) out.push(`      → ${hint}`);

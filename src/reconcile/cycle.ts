@@ -119,14 +119,9 @@ async function pollStatus(deps: CycleDeps, state: State): Promise<void> {
 
 /** The status metric's label: requests as last read; packages are not re-read every cycle. */
 function lastKnownStatus(address: string, record: ResourceRecord, known: ReadonlyMap<string, string>): string {
-  switch (record.kind) {
-    case 'AnnotationRequest':
-      return known.get(address) ?? 'UNKNOWN';
-    case 'SamplingPlan':
-      return record.status === 'pending' ? 'PENDING' : 'EXISTS';
-    default:
-      return assertNever(record);
-  }
+  if (record.status === 'pending') return 'PENDING';
+  // Requests are read every cycle; the rest exist as far as state knows until read (rosetta status).
+  return known.get(address) ?? (record.kind === 'AnnotationRequest' ? 'UNKNOWN' : 'EXISTS');
 }
 
 /**

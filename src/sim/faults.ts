@@ -3,7 +3,8 @@
  * faults by rate, and scripted one-shot faults queued per route.
  */
 
-export type Route = 'annotation-request' | 'sampling' | 'get';
+/** The creates (and the one update), each on its own, and all reads together. */
+export type Route = 'annotation-request' | 'sampling' | 'folder' | 'taxonomy' | 'workflow' | 'campaign' | 'get';
 
 export type Fault =
   /** Answer this business code without processing. */
@@ -31,11 +32,11 @@ export interface RandomFaults {
   /** Share of requests whose connection is reset before processing. */
   resetRate?: number;
   /** Share of creates stored and then dropped before the answer, per route. */
-  commitThenDropRate?: Partial<Record<'annotation-request' | 'sampling', number>>;
+  commitThenDropRate?: Partial<Record<Exclude<Route, 'get'>, number>>;
 }
 
 export class FaultPlan {
-  private readonly queues: Record<Route, Fault[]> = { 'annotation-request': [], sampling: [], get: [] };
+  private readonly queues: Record<Route, Fault[]> = { 'annotation-request': [], sampling: [], folder: [], taxonomy: [], workflow: [], campaign: [], get: [] };
 
   constructor(
     private readonly random: () => number,

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { AnnotationRequestStatus } from '../api/client.js';
 import type { Fixtures } from './fixtures.js';
+import { Pipeline } from './pipeline.js';
 
 export interface Answer {
   code: number;
@@ -36,7 +37,8 @@ const STORAGE_URI = /^(gs|s3|oss|obs|cos|azure|https?):\/\/[^/\s]+\/\S+$/;
 export class Platform {
   private readonly requests = new Map<string, StoredAnnotationRequest>();
   private readonly names = new Map<string, string>(); // name → id
-  private readonly campaigns = new Map<string, { taxonomyKeys?: string[] }>();
+  /** Folders, taxonomies, workflow templates and campaigns. */
+  readonly pipeline: Pipeline;
   private readonly pools = new Map<string, { remaining: number }>();
   private readonly packages: StoredSamplingPackage[] = [];
   private readonly inFlight = new Set<string>();
@@ -48,7 +50,7 @@ export class Platform {
     /** How long a request stays PROCESSING before GET reports it FINISHED. */
     private readonly processingMs = 1_000,
   ) {
-    for (const c of fixtures.campaigns) this.campaigns.set(c.id, c.taxonomyKeys ? { taxonomyKeys: c.taxonomyKeys } : {});
+    this.pipeline = new Pipeline(fixtures);
     for (const p of fixtures.pools) this.pools.set(p.name, { remaining: p.tasks ?? Number.POSITIVE_INFINITY });
     for (const r of fixtures.annotationRequests) {
       this.store({ ...r, sceneIdMap: r.sceneIdMap ?? {}, createdAt: 0 });
@@ -81,7 +83,7 @@ export class Platform {
     if (Buffer.byteLength(id) > MAX_BYTES || Buffer.byteLength(name) > MAX_BYTES) return { code: 53002, data: null };
     if (this.requests.has(id)) return { code: 53004, data: null };
     if (this.names.has(name)) return { code: 53005, data: null };
-    const campaign = this.campaign(campaignId);
+    const campaign = this.pipeline.campaignById(campaignId);
     if (!campaign) return { code: 51008, data: null };
     const keys = (operatorKeys ?? []) as string[];
     if (campaign.taxonomyKeys && keys.some((k) => !campaign.taxonomyKeys!.includes(k))) return { code: 52003, data: null };
@@ -133,7 +135,7 @@ export class Platform {
     const done = read.status !== 'PROCESSING';
     const completionSceneMap: Record<string, string> = {};
     if (done) for (const sceneId of Object.values(read.successTaskMap ?? {})) completionSceneMap[sceneId] = `gs://rosetta-results/${id}/${sceneId}.json`;
-    return { code: 2000, data: { status: done ? 'Completed' : 'In Progress', completionPoolSchedule: { annotation: done ? 1 : 0 }, completionSceneMap } };
+    return { code: 2000, data: { status: done ? 'Completed' : 'In Progress', completionPoolSchedule: done ? 100 : 0, completionSceneMap } };
   }
 
   /** GET /sampling/getSamplingAccuracy: rates for a package, 57008 for one the platform does not have. */
@@ -177,11 +179,6 @@ export class Platform {
   private store(request: StoredAnnotationRequest): void {
     this.requests.set(request.annotationRequestId, request);
     this.names.set(request.annotationRequestName, request.annotationRequestId);
-  }
-
-  private campaign(id: string): { taxonomyKeys?: string[] } | undefined {
-    if (!this.campaigns.has(id) && this.fixtures.permissive) this.campaigns.set(id, {});
-    return this.campaigns.get(id);
   }
 
   private pool(name: string): { remaining: number } | undefined {

@@ -49,7 +49,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const platform = new Platform(options.fixtures ?? PERMISSIVE, now, options.processingMs);
   const faults = new FaultPlan(seededRandom(options.seed ?? 1), options.faults);
   const credentials = options.credentials ?? [SIMULATOR_CREDENTIALS];
-  const received: Record<Route, number> = { 'annotation-request': 0, sampling: 0, get: 0 };
+  const received: Record<Route, number> = { 'annotation-request': 0, sampling: 0, folder: 0, taxonomy: 0, workflow: 0, campaign: 0, get: 0 };
   const log: WriteStream | undefined = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const sockets = new Set<Socket>();
 
@@ -65,8 +65,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const endpoint = endpointOf(req.method, url.pathname);
-    if (!endpoint) return answer(res, 404, { code: 404, data: null, message: `no route ${req.method} ${url.pathname}` });
+    const found = endpointOf(req.method, url.pathname);
+    if (!found) return answer(res, 404, { code: 404, data: null, message: `no route ${req.method} ${url.pathname}` });
+    const { endpoint, id: pathId } = found;
     const { route } = endpoint;
     received[route]++;
     const raw = await readBody(req);
@@ -78,7 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return answer(res, 413, { code: 413, data: null, message: 'request body too large' });
     }
     let body: Record<string, unknown> = {};
-    if (route !== 'get') {
+    if (endpoint.method === 'POST') {
       try {
         body = JSON.parse(raw) as Record<string, unknown>;
       } catch {
@@ -86,26 +87,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return answer(res, 400, { code: 400, data: null, message: 'body is not JSON' });
       }
     }
-    entry.body = route === 'get' ? undefined : body;
+    entry.body = endpoint.method === 'GET' ? undefined : body;
     if (verdict !== 'valid') {
       record({ answer: 401 });
       return answer(res, 401, { code: 401, data: null, message: verdict === 'stale' ? 'X-TS is outside the accepted window' : 'invalid signature' });
     }
 
-    // A second create for an id still in flight (from arrival to answer) is 53001.
-    const id = route === 'annotation-request' ? body.annotationRequestId : undefined;
+    // A second create for an id still in flight (from arrival to answer) is 53001 (51001 for a campaign).
+    const id = route === 'annotation-request' ? body.annotationRequestId : route === 'campaign' && typeof body.campaignId === 'string' ? `campaign\0${body.campaignId}` : undefined;
     if (!platform.begin(id)) {
-      record({ answer: 53001 });
-      return answer(res, 200, { code: 53001, data: null });
+      const code = route === 'campaign' ? 51001 : 53001;
+      record({ answer: code });
+      return answer(res, 200, { code, data: null });
     }
     try {
-      await respond(endpoint, req, res, url, body, entry, record);
+      await respond(endpoint, req, res, url, body, entry, record, pathId);
     } finally {
       platform.end(id);
     }
   }
 
-  async function respond(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, url: URL, body: Record<string, unknown>, entry: Record<string, unknown>, record: (extra: Record<string, unknown>) => void): Promise<void> {
+  async function respond(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, url: URL, body: Record<string, unknown>, entry: Record<string, unknown>, record: (extra: Record<string, unknown>) => void, pathId?: string): Promise<void> {
     const { route } = endpoint;
     const delay = faults.latency();
     if (delay > 0) await sleep(delay);
@@ -117,7 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (fault?.type === 'delay') await sleep(fault.ms);
 
-    const result = endpoint.handle(platform, body, url.searchParams);
+    const result = endpoint.handle(platform, body, url.searchParams, pathId);
     record({ answer: result.code });
     if (fault?.type === 'commit-then-drop') return void req.socket.destroy();
     if (fault?.type === 'rst') return void req.socket.resetAndDestroy();
@@ -190,7 +192,8 @@ interface Endpoint {
   method: 'GET' | 'POST';
   path: string;
   route: Route;
-  handle(platform: Platform, body: Record<string, unknown>, query: URLSearchParams): Answer;
+  /** `:id` at the end of a path takes one segment, URI-decoded, given to `handle`. */
+  handle(platform: Platform, body: Record<string, unknown>, query: URLSearchParams, id?: string): Answer;
 }
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -199,11 +202,36 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/annotation-request', route: 'get', handle: (p, _body, q) => p.getAnnotationRequest(q.get('annotationRequestId') ?? '') },
   { method: 'GET', path: '/annotation-request/task/schedule', route: 'get', handle: (p, _body, q) => p.getTaskSchedule(q.get('annotationRequestId') ?? '') },
   { method: 'GET', path: '/sampling/getSamplingAccuracy', route: 'get', handle: (p, _body, q) => p.getSamplingAccuracy(q.get('samplingPackageId') ?? '') },
+  { method: 'POST', path: '/folder/create', route: 'folder', handle: (p, body) => p.pipeline.createFolder(body) },
+  { method: 'POST', path: '/folder/update', route: 'folder', handle: (p, body) => p.pipeline.updateFolder(body) },
+  { method: 'GET', path: '/folder/getAll', route: 'get', handle: (p) => p.pipeline.getAllFolders() },
+  { method: 'GET', path: '/folder/:id', route: 'get', handle: (p, _body, _q, id) => p.pipeline.getFolder(id ?? '') },
+  { method: 'POST', path: '/taxonomy', route: 'taxonomy', handle: (p, body) => p.pipeline.createTaxonomy(body) },
+  { method: 'POST', path: '/workflow/template', route: 'workflow', handle: (p, body) => p.pipeline.createWorkflowTemplate(body) },
+  { method: 'GET', path: '/workflow/template', route: 'get', handle: (p, _body, q) => p.pipeline.getWorkflowTemplate(q.get('templateName') ?? '') },
+  { method: 'POST', path: '/campaign/create', route: 'campaign', handle: (p, body) => p.pipeline.createCampaign(body) },
+  { method: 'GET', path: '/campaign/queryByFolderName', route: 'get', handle: (p, _body, q) => p.pipeline.getCampaignsByFolder(q.get('folderName') ?? '') },
+  { method: 'GET', path: '/campaign/:id', route: 'get', handle: (p, _body, _q, name) => p.pipeline.getCampaign(name ?? '') },
 ];
 
-function endpointOf(method: string | undefined, path: string): Endpoint | undefined {
+/** The endpoint, and the value of its `:id` segment if it has one. Exact paths win over `:id`. */
+function endpointOf(method: string | undefined, path: string): { endpoint: Endpoint; id?: string } | undefined {
   const p = path.replace(/\/+$/, '');
-  return ENDPOINTS.find((e) => e.method === method && `/rosetta-open${e.path}` === p);
+  const exact = ENDPOINTS.find((e) => e.method === method && `/rosetta-open${e.path}` === p);
+  if (exact) return { endpoint: exact };
+  for (const e of ENDPOINTS) {
+    if (e.method !== method || !e.path.endsWith('/:id')) continue;
+    const prefix = `/rosetta-open${e.path.slice(0, -':id'.length)}`;
+    const rest = p.slice(prefix.length);
+    if (p.startsWith(prefix) && rest.length > 0 && !rest.includes('/')) {
+      try {
+        return { endpoint: e, id: decodeURIComponent(rest) };
+      } catch {
+        return undefined; // a malformed escape: no such route
+      }
+    }
+  }
+  return undefined;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -40,7 +40,7 @@ describe('apply engine when state cannot be written', () => {
     const host = new RecordingHost();
     const report = await applyCreates(createsOf([requestResource('a'), samplingResource('a-qa', 'a')]), { client: client(sim), session, store, host });
 
-    expect(report.summary).toEqual({ created: 1, adopted: 0, failed: 1, skipped: 0 });
+    expect(report.summary).toEqual({ created: 1, adopted: 0, updated: 0, failed: 1, skipped: 0 });
     expect(report.results.find((r) => r.address === 'SamplingPlan/a-qa')).toMatchObject({ outcome: 'failed', message: 'not sent: ENOSPC: no space left on device' });
     expect(sim.received.sampling).toBe(0);
     expect(store.written.at(-1)!.resources['SamplingPlan/a-qa']).toBeUndefined();
@@ -88,7 +88,7 @@ describe('apply engine when state cannot be written', () => {
     expect(host.codes().at(-1)).toBe('apply.end');
     expect(host.of('apply.create.start').map((e) => e.data.address)).toEqual(['AnnotationRequest/a', 'SamplingPlan/a-1']);
     expect(host.of('apply.create.result')).toHaveLength(4);
-    expect(host.of('apply.end')[0]!.data.report.summary).toEqual({ created: 1, adopted: 0, failed: 1, skipped: 2 });
+    expect(host.of('apply.end')[0]!.data.report.summary).toEqual({ created: 1, adopted: 0, updated: 0, failed: 1, skipped: 2 });
   });
 });
 

@@ -70,7 +70,7 @@ async function converges(makeStore: () => StateStore, numRuns: number): Promise<
             await applyCreates(creates, { client, session, store, host: quietHost, concurrency: s.concurrency });
           }
           const final = plan(resources, await store.read());
-          expect(final.summary).toEqual({ create: 0, noop: resources.length, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
+          expect(final.summary).toEqual({ create: 0, update: 0, noop: resources.length, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
           const pools = sim.platform.listSamplingPackages().map((p) => p.poolName);
           expect(new Set(pools).size).toBe(pools.length);
           expect(pools.length).toBe(resources.filter((r) => r.kind === 'SamplingPlan').length);

@@ -25,7 +25,7 @@ describe('rosetta validate', () => {
   it('passes the examples with exit 0 and a summary', async () => {
     const result = await runRosetta(['validate', 'examples/']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe('9 manifests in 4 files valid (3 AnnotationRequest, 6 SamplingPlan); skipped 2 dot-files (examples/ci/.gitlab-ci.yml, examples/deploy/.kubernetes.yaml)\n');
+    expect(result.stdout).toBe('15 manifests in 9 files valid (1 Folder, 1 Taxonomy, 1 WorkflowTemplate, 1 Campaign, 4 AnnotationRequest, 7 SamplingPlan); skipped 2 dot-files (examples/ci/.gitlab-ci.yml, examples/deploy/.kubernetes.yaml)\n');
   });
 
   it('prints file:line:col errors sorted, a summary, exit 1 and no stack trace', async () => {
@@ -35,7 +35,7 @@ describe('rosetta validate', () => {
     expect(result.stdout).toBe(
       [
         'qa.yaml:6:25: error: spec.annotationRequestRef: no AnnotationRequest named "missing"',
-        '  hint: name an AnnotationRequest manifest, or use annotationRequestId for a request managed elsewhere',
+        '  hint: name an AnnotationRequest manifest, or use annotationRequestId for one managed elsewhere',
         'qa.yaml:8:18: error: spec.samplingRatio: must be <= 1, found number 2',
         '',
         '2 errors in 1 file',

@@ -48,7 +48,7 @@ describe('the GitHub Action step', () => {
     const dir = tempDir({ 'm.yaml': `${annotationRequest('req')}---\n${samplingPlan('qa', 'req')}` });
     const step = await runStep(sim, dir, { COMMAND: 'plan', PATHS: '.', ARGS: '' });
     expect(step.code, step.stderr).toBe(0);
-    expect(step.outputs).toEqual({ create: '2', noop: '0', conflict: '0', pending: '0', held: '0', orphan: '0', drift: '0', planned: 'true', exitcode: '2' });
+    expect(step.outputs).toEqual({ create: '2', update: '0', noop: '0', conflict: '0', pending: '0', held: '0', orphan: '0', drift: '0', planned: 'true', exitcode: '2' });
     expect(step.stdout).toContain('AnnotationRequest/req');
     expect(readFileSync(join(step.runnerTemp, 'rosetta-plan.md'), 'utf8')).toContain('AnnotationRequest/req');
     expect(sim.received['annotation-request']).toBe(0);

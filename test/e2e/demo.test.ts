@@ -8,11 +8,11 @@ describe('npm run demo (the main job)', () => {
     const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: REPO_ROOT, env: { ...process.env, CI: 'true' }, encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('9 manifests in 4 files valid');
-    expect(run.stdout).toContain('Apply: 9 created, 0 adopted, 0 failed, 0 skipped.');
-    expect(run.stdout).toContain('No changes. 9 resources are up to date.');
-    expect(run.stdout).toContain('Status: 6 EXISTS, 3 FINISHED.');
-    expect(run.stdout).toContain('The simulator now holds 3 annotation requests and 6 sampling packages. Done.');
+    expect(run.stdout).toContain('15 manifests in 9 files valid');
+    expect(run.stdout).toContain('Apply: 15 created, 0 adopted, 0 failed, 0 skipped.');
+    expect(run.stdout).toContain('No changes. 15 resources are up to date.');
+    expect(run.stdout).toContain('Status: 1 ACTIVE, 9 EXISTS, 4 FINISHED, 1 UNVERIFIABLE.');
+    expect(run.stdout).toContain('The simulator started empty and now holds 1 folder, 1 taxonomy, 1 workflow template, 1 campaign, 4 annotation requests and 7 sampling packages. Done.');
     // Written to a pipe: no escape codes.
     expect(run.stdout).not.toContain('\u001b');
   });

@@ -16,12 +16,14 @@ describe('guarantee 1: a second plan right after a successful apply shows no cha
     const apply = await rosetta(sim, dir, ['apply', join(REPO_ROOT, 'examples'), '--auto-approve']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('Apply: 9 created, 0 adopted, 0 failed, 0 skipped.');
+    expect(apply.stdout).toContain('Apply: 15 created, 0 adopted, 0 failed, 0 skipped.');
     const plan = await rosetta(sim, dir, ['plan', join(REPO_ROOT, 'examples'), '--detailed-exitcode', '--format', 'json']);
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, noop: 9, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
-    expect(sim.platform.listAnnotationRequests()).toHaveLength(3);
-    expect(sim.platform.listSamplingPackages()).toHaveLength(6);
+    expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, update: 0, noop: 15, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
+    expect(sim.platform.listAnnotationRequests()).toHaveLength(4);
+    expect(sim.platform.listSamplingPackages()).toHaveLength(7);
+    expect(sim.platform.pipeline.listFolders().map((f) => f.helixProjectId)).toEqual(['helix-prod']);
+    expect(sim.platform.pipeline.listCampaigns().map((c) => c.campaignName)).toEqual(['Lidar drives']);
     // An apply with nothing to do writes nothing: no serial bump, so saved plans stay valid.
     const serial = readState(dir).serial;
     const again = await rosetta(sim, dir, ['apply', join(REPO_ROOT, 'examples'), '--auto-approve']);
@@ -50,7 +52,7 @@ describe('guarantee 2: 53004 and 53005 count as already applied', () => {
     const apply = await rosetta(sim, dir, ['apply', '--auto-approve', '--format', 'json']);
     expect(apply.code).toBe(0);
     const report = JSON.parse(apply.stdout) as { results: Record<string, unknown>[]; summary: Record<string, number> };
-    expect(report.summary).toEqual({ created: 0, adopted: 2, failed: 0, skipped: 0 });
+    expect(report.summary).toEqual({ created: 0, adopted: 2, updated: 0, failed: 0, skipped: 0 });
     const byName = Object.fromEntries(report.results.map((r) => [r.name, r]));
     expect(byName['by-id']).toMatchObject({ outcome: 'adopted', code: 53004 });
     expect(byName['by-id']).not.toHaveProperty('warnings');

@@ -20,7 +20,7 @@ describe('keys and settings that cannot be sent', () => {
     expect(apply.code).toBe(1);
     expect(apply.stderr).toBe(`error[ROS_CONFIG]: ${message}\n  hint: a file edited on Windows ends lines with \\r\\n: strip it, e.g. tr -d '\\r' < key.txt\n`);
     expect(apply.stderr + apply.stdout).not.toContain(SECRET);
-    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
+    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, folder: 0, taxonomy: 0, workflow: 0, campaign: 0, get: 0 });
     expect(existsSync(join(dir, '.rosetta/state.json'))).toBe(false);
     expect(existsSync(join(dir, '.rosetta/state.json.lock'))).toBe(false);
   });
@@ -47,6 +47,6 @@ describe('keys and settings that cannot be sent', () => {
       expect(run.stderr).toContain(message);
       expect(run.stderr).not.toContain('    at ');
     }
-    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
+    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, folder: 0, taxonomy: 0, workflow: 0, campaign: 0, get: 0 });
   });
 });

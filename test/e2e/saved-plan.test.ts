@@ -77,7 +77,7 @@ describe('saved plans are checked before anything is sent', () => {
       'error[ROS_PLAN_INVALID]: the plan plan.json was changed after it was made: the body of SamplingPlan/qa does not match its digest\n' +
         '  hint: make a new one with rosetta plan --out FILE and review it again\n',
     );
-    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
+    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, folder: 0, taxonomy: 0, workflow: 0, campaign: 0, get: 0 });
   });
 
   it('an edit anywhere else is refused by the plan digest', async () => {
@@ -90,7 +90,7 @@ describe('saved plans are checked before anything is sent', () => {
     const apply = await rosetta(sim, dir, ['apply', '--plan', 'plan.json']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('error[ROS_PLAN_INVALID]: the plan plan.json was changed after it was made: its digest does not match');
-    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
+    expect(sim.received).toEqual({ 'annotation-request': 0, sampling: 0, folder: 0, taxonomy: 0, workflow: 0, campaign: 0, get: 0 });
   });
 
   it('an endpoint edited to another platform\'s is refused by the plan digest; nothing is sent there', async () => {
@@ -104,7 +104,7 @@ describe('saved plans are checked before anything is sent', () => {
     const apply = await rosetta(other, dir, ['apply', '--plan', 'plan.json']);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('error[ROS_PLAN_INVALID]: the plan plan.json was changed after it was made: its digest does not match');
-    expect(other.received).toEqual({ 'annotation-request': 0, sampling: 0, get: 0 });
+    expect(other.received).toEqual({ 'annotation-request': 0, sampling: 0, folder: 0, taxonomy: 0, workflow: 0, campaign: 0, get: 0 });
   });
 
   it('always records the endpoint, and refuses to save a plan for an endpoint apply would refuse', async () => {

@@ -12,7 +12,7 @@ describe('CI examples and the GitHub Action', () => {
     const action = read('action.yml');
     expect(action.runs!.using).toBe('composite');
     expect(Object.keys(action.inputs!)).toEqual(['command', 'paths', 'version', 'comment', 'github-token', 'args']);
-    expect(Object.keys(action.outputs!)).toEqual(['exitcode', 'create', 'conflict', 'pending', 'held', 'orphan', 'drift']);
+    expect(Object.keys(action.outputs!)).toEqual(['exitcode', 'create', 'update', 'conflict', 'pending', 'held', 'orphan', 'drift']);
   });
 
   it('the PostgreSQL workflows give the plan job no API secret and commit nothing back', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadManifests } from '../../src/manifest/load.js';
-import { deriveAnnotationRequestId } from '../../src/manifest/normalise.js';
+import { deriveAnnotationRequestId } from '../../src/kinds/annotation-request-spec.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 // Pinned on purpose: changing the derivation would orphan every request already applied.
@@ -12,24 +12,31 @@ describe('examples/', () => {
     expect(diagnostics).toEqual([]);
     expect(files.length).toBeGreaterThanOrEqual(3);
     expect(resources.map((r) => r.address)).toEqual([
+      'AnnotationRequest/drive-2026-11-28',
       'AnnotationRequest/helix-3d',
       'AnnotationRequest/lidar-night',
       'AnnotationRequest/lidar-rain',
+      'Campaign/lidar-drives',
+      'Folder/helix',
+      'SamplingPlan/drive-2026-11-28-qa',
       'SamplingPlan/helix-3d-qa',
       'SamplingPlan/helix-3d-review-audit',
       'SamplingPlan/helix-3d-sequences',
       'SamplingPlan/lidar-night-spot-check',
       'SamplingPlan/lidar-rain-random',
       'SamplingPlan/lidar-rain-tail',
+      'Taxonomy/lidar-3d-v2',
+      'WorkflowTemplate/two-stage',
     ]);
   });
 
   it('normalises to the exact wire bodies: enum numbers, resolved refs, derived ids', async () => {
     const { resources } = await loadManifests(['examples'], { cwd: REPO_ROOT });
     const byAddress = new Map(resources.map((r) => [r.address, r]));
-    const helix = byAddress.get('AnnotationRequest/helix-3d');
+    const found = byAddress.get('AnnotationRequest/helix-3d');
+    const helix = found?.kind === 'AnnotationRequest' ? found : undefined;
     expect(helix?.body.annotationRequestId).toBe(PINNED_HELIX_ID);
-    expect(helix?.kind === 'AnnotationRequest' && helix.idDerived).toBe(true);
+    expect(helix?.idDerived).toBe(true);
 
     expect(byAddress.get('SamplingPlan/helix-3d-qa')?.body).toEqual({
       annotationRequestId: helix?.body.annotationRequestId,

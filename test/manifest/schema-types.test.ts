@@ -2,7 +2,7 @@
 // and the enum map from drifting away from it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ENUMS } from '../../src/manifest/enums.js';
+import { ENUMS } from '../../src/model/enums.js';
 import { ANNOTATION_REQUEST_SPEC_KEYS, REQUIRED_KEYS, SAMPLING_PLAN_SPEC_KEYS, SUB_CONDITION_KEYS } from '../../src/manifest/types.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 

@@ -26,7 +26,7 @@ describe('plan', () => {
     const p = plan([samplingResource('a-qa', 'z'), requestResource('z'), requestResource('a')], emptyState());
     expect(p.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create AnnotationRequest/a', 'create AnnotationRequest/z', 'create SamplingPlan/a-qa']);
     expect(p.changes.map((c) => c.action === 'create' && c.retrySafe)).toEqual([true, true, false]);
-    expect(p.summary).toEqual({ create: 3, noop: 0, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
+    expect(p.summary).toEqual({ create: 3, update: 0, noop: 0, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
     expect(p.state).toEqual({ lineage: null, serial: 0 });
   });
 
@@ -49,7 +49,7 @@ describe('plan', () => {
     };
     const frozenState = deepFreeze(structuredClone(state));
     const expected = plan(wanted, state);
-    expect(expected.summary).toEqual({ create: 2, noop: 1, conflict: 1, pending: 1, held: 0, orphan: 1, drift: 0 });
+    expect(expected.summary).toEqual({ create: 2, update: 0, noop: 1, conflict: 1, pending: 1, held: 0, orphan: 1, drift: 0 });
     fc.assert(
       fc.property(fc.shuffledSubarray(wanted, { minLength: wanted.length }), (shuffled) => {
         const frozen = deepFreeze(structuredClone(shuffled));

@@ -172,7 +172,7 @@ function printSummary(io: Io, report: ApplyReport, { pending, held }: { pending:
       if (r.hint) io.stdout(`    hint: ${printable(withStateFlags(r.hint, options))}\n`);
     }
   }
-  io.stdout(`\nApply: ${s.created} created, ${s.adopted} adopted, ${s.failed} failed, ${s.skipped} skipped. State: ${store.location}\n`);
+  io.stdout(`\nApply: ${s.created} created, ${s.adopted} adopted, ${s.updated > 0 ? `${s.updated} updated, ` : ''}${s.failed} failed, ${s.skipped} skipped. State: ${store.location}\n`);
   if (report.interrupted) io.stdout('Stopped before every create had started; run apply again to continue.\n');
   if (pending > 0) io.stdout(`${pluralise(pending, 'sampling plan')} pending with an unknown outcome: see rosetta plan, then rosetta state resolve.\n`);
   if (held > 0) io.stdout(`${pluralise(held, 'sampling plan')} held back: their annotation requests existed before this state, so packages may exist already. See rosetta plan for the way on.\n`);

@@ -1,5 +1,5 @@
 /** rosetta status as text, JSON and markdown; everything from the server is escaped. */
-import { assertNever } from '../../assert.js';
+import { statusDetail } from '../../kinds/index.js';
 import { STATUS_FORMAT_VERSION, type ResourceStatus, type StatusReport } from '../../actions/status.js';
 import { printable } from '../../text.js';
 
@@ -16,20 +16,7 @@ export function statusLine(r: ResourceStatus, width = 0, statusWidth = 0): strin
 }
 
 function detail(r: ResourceStatus): string {
-  if (r.message) return r.message;
-  switch (r.kind) {
-    case 'AnnotationRequest':
-      if (r.status === 'ID_NOT_EXISTS') return `the platform has no request with id ${r.annotationRequestId}`;
-      return `${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes (id ${r.annotationRequestId})`;
-    case 'SamplingPlan': {
-      if (r.status === 'PENDING') return 'a sampling create with an unknown outcome: see rosetta plan';
-      if (r.status === 'NOT_FOUND') return `the platform has no sampling package ${r.samplingPackageId}`;
-      const rate = (n: number | undefined) => (n === undefined ? '?' : String(n));
-      return `package ${r.samplingPackageId}, frame accuracy ${rate(r.frameAccuracyRate)}, instance accuracy ${rate(r.instanceAccuracyRate)}`;
-    }
-    default:
-      return assertNever(r);
-  }
+  return r.message ?? statusDetail(r);
 }
 
 export function renderStatusText(report: StatusReport): string {

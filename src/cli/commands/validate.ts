@@ -22,7 +22,7 @@ export async function validateCommand(paths: string[], options: ValidateOptions,
     const fileCount = new Set(diagnostics.map((d) => d.file)).size;
     io.stdout(`\n${pluralise(diagnostics.length, 'error')} in ${pluralise(fileCount, 'file')}${skipped}\n`);
   } else {
-    const perKind = KINDS.map((kind) => `${counts[kind]} ${kind}`).join(', ');
+    const perKind = KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind]} ${kind}`).join(', ');
     io.stdout(`${pluralise(resources.length, 'manifest')} in ${pluralise(files.length, 'file')} valid (${perKind})${skipped}\n`);
   }
   if (io.env.GITHUB_ACTIONS === 'true') {

@@ -8,7 +8,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import { assertNever } from '../../assert.js';
 import type { ApplyEvent, ResourceResult } from '../../apply/types.js';
-import type { Create } from '../../model/changes.js';
+import type { Operation } from '../../model/changes.js';
 import { printable } from '../../text.js';
 import { describeResult } from './describe.js';
 
@@ -55,7 +55,7 @@ export class ListrProgress {
     if (task) task.output = text;
   }
 
-  private begin(creates: readonly Create[]): void {
+  private begin(creates: readonly Operation[]): void {
     for (const c of creates) {
       let resolve!: (r: ResourceResult) => void;
       const done = new Promise<ResourceResult>((r) => (resolve = r));

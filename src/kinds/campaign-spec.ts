@@ -1,0 +1,72 @@
+/**
+ * Campaign, the manifest side: names its folder, taxonomy and workflow, each by a *Ref to a
+ * manifest here or by the name the platform knows (folderName, taxonomyVersionName, workflowType).
+ * Its id is the client's: given, or derived stably from the folder's name and metadata.name.
+ */
+import { v5 as uuidv5 } from 'uuid';
+import type { CampaignBody, CampaignResource } from '../model/resources.js';
+import { checkByteLimits, checkNotBlank } from './spec-checks.js';
+import type { Spec, SpecModule, SpecReport } from './types.js';
+
+export interface CampaignSpec {
+  campaignId?: string;
+  campaignName: string;
+  campaignType: CampaignBody['campaignType'];
+  folderRef?: string;
+  folderName?: string;
+  taxonomyRef?: string;
+  taxonomyVersionName?: string;
+  workflowTemplateRef?: string;
+  workflowType?: string;
+}
+
+export const CAMPAIGN_SPEC_KEYS = {
+  campaignId: true,
+  campaignName: true,
+  campaignType: true,
+  folderRef: true,
+  folderName: true,
+  taxonomyRef: true,
+  taxonomyVersionName: true,
+  workflowTemplateRef: true,
+  workflowType: true,
+} as const satisfies Record<keyof CampaignSpec, true>;
+
+/** Fixed namespace for derived campaign ids. Changing it would change every derived id. */
+export const CAMPAIGN_ID_NAMESPACE = '8e0b6a4c-3f1d-4e52-9a7b-6c5d4e3f2a1b';
+
+/** UUID v5 of `folderName/name`: identical on every machine and every run. */
+export function deriveCampaignId(folderName: string, name: string): string {
+  return uuidv5(`${folderName}/${name}`, CAMPAIGN_ID_NAMESPACE);
+}
+
+function checkCampaign(spec: Spec, report: SpecReport): void {
+  checkNotBlank(spec, 'campaignName', report);
+  checkByteLimits(spec, ['campaignId', 'campaignName', 'folderName', 'taxonomyVersionName', 'workflowType'], report);
+}
+
+export const campaignSpec: SpecModule<'Campaign'> = {
+  kind: 'Campaign',
+  identifierFields: ['campaignId', 'campaignName', 'folderRef', 'folderName', 'taxonomyRef', 'taxonomyVersionName', 'workflowTemplateRef', 'workflowType'],
+  references: [
+    { field: 'folderRef', kind: 'Folder', alternative: 'folderName' },
+    { field: 'taxonomyRef', kind: 'Taxonomy', alternative: 'taxonomyVersionName' },
+    { field: 'workflowTemplateRef', kind: 'WorkflowTemplate', alternative: 'workflowType' },
+  ],
+  identityField: 'campaignId',
+  unique: [
+    { field: 'campaignId', rule: 'cross.duplicate-id' },
+    { field: 'campaignName', rule: 'cross.duplicate-campaign-name' },
+  ],
+  checkSpec: checkCampaign,
+  identity(name, spec, resolve) {
+    if (typeof spec.campaignId === 'string') return spec.campaignId;
+    const folderName = resolve('folderRef');
+    return folderName === undefined ? undefined : deriveCampaignId(folderName, name);
+  },
+  toResource(base, spec, identity, resolve): CampaignResource {
+    const { campaignName, campaignType } = spec as unknown as CampaignSpec;
+    const body: CampaignBody = { campaignId: identity, campaignName, workflowType: resolve('workflowTemplateRef')!, taxonomyVersionName: resolve('taxonomyRef')!, folderName: resolve('folderRef')!, campaignType };
+    return { ...base, kind: 'Campaign', body, idDerived: spec.campaignId === undefined };
+  },
+};
