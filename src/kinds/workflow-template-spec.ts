@@ -22,7 +22,7 @@ function checkWorkflowTemplate(spec: Spec, report: SpecReport): void {
   for (const problem of workflowProblems(spec.nodes, spec.edges)) {
     // An unknown type is the schema's to report (its enum, which editors also complete).
     if (problem.rule === 'workflow.unknown-type') continue;
-    report(problem.path, problem.rule, `spec.${formatPath(problem.path)}: ${problem.message}`, `the platform would answer ${problem.code}`);
+    report(problem.path, problem.rule, `spec.${formatPath(problem.path)}: ${problem.message}`, problem.code === undefined ? undefined : `the platform would answer ${problem.code}`);
   }
 }
 

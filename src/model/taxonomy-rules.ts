@@ -47,7 +47,7 @@ export function taxonomyProblems(details: unknown): TaxonomyProblem[] {
         if (depth > 0) subOperatorKeys.add(op.key);
       }
       if (typeof op.label === 'string') {
-        if (labels.has(op.label)) problems.push({ code: 57012, rule: 'taxonomy.duplicate-label', message: `label "${op.label}" is used twice among the same operators' siblings`, path: [...at, 'label'] });
+        if (labels.has(op.label)) problems.push({ code: 57012, rule: 'taxonomy.duplicate-label', message: `label "${op.label}" is used twice among sibling operators`, path: [...at, 'label'] });
         labels.add(op.label);
       }
       checkTypes(op, at, problems);

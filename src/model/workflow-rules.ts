@@ -21,8 +21,8 @@ export interface WorkflowEdge {
 }
 
 export interface WorkflowProblem {
-  /** The platform's code for this rule. */
-  code: number;
+  /** The platform's code for this rule; undefined where the vendor documents none (an edge naming no pool). */
+  code: number | undefined;
   /** A stable rule id (`workflow.single-head`), as validate prints it. */
   rule: string;
   message: string;
@@ -70,7 +70,7 @@ export function workflowProblems(nodesValue: unknown, edgesValue: unknown): Work
   edges.forEach((edge, j) => {
     if (!isEdge(edge)) return;
     for (const end of ['from', 'to'] as const) {
-      if (!named.has(edge[end])) problems.push({ code: 50526, rule: 'workflow.unknown-pool', message: `edge ${end} "${edge[end]}": no pool has that name`, path: ['edges', j, end] });
+      if (!named.has(edge[end])) problems.push({ code: undefined, rule: 'workflow.unknown-pool', message: `edge ${end} "${edge[end]}": no pool has that name`, path: ['edges', j, end] });
     }
     onEdge.add(edge.from);
     onEdge.add(edge.to);

@@ -106,7 +106,8 @@ export class Pipeline {
     if (!isText(name) || bytes(name) > MAX_BYTES || !Array.isArray(nodes) || !Array.isArray(edges)) return fail(50530, 'name, nodes and edges are required');
     if (this.templates.has(name)) return fail(50529);
     const problem = workflowProblems(nodes, edges)[0];
-    if (problem) return fail(problem.code, problem.message);
+    // An edge naming no pool has no documented code: the simulator calls the pool isolated.
+    if (problem) return fail(problem.code ?? 50526, problem.message);
     this.templates.set(name, { nodes, edges });
     return ok(name);
   }

@@ -42,7 +42,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   if (options.out && options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
 
   if (plan.summary.conflict > 0) throw new ExitCode(1);
-  if (options.detailedExitcode && plan.summary.create > 0) throw new ExitCode(2);
+  if (options.detailedExitcode && plan.summary.create + plan.summary.update > 0) throw new ExitCode(2);
 }
 
 function endpointForSavedPlan(options: PlanOptions, io: Io): string {
