@@ -10,51 +10,15 @@ import { stringify } from 'yaml';
 import { codePointLabel, printable } from '../text.js';
 import { takeLock, type ActionLockOptions } from './lock.js';
 import { RosettaError } from '../errors.js';
-import type { AnnotationRequestBody, SamplingPlanResource } from '../manifest/types.js';
+import { idLabel, kindInfo, kindModule } from '../kinds/index.js';
+import type { SamplingPlanResource } from '../manifest/types.js';
+import { parseAddress, type Kind } from '../model/resources.js';
 import { bodyDigest } from '../model/digest.js';
 import type { IoHost } from '../host/events.js';
 import { StateSession } from '../state/session.js';
 import type { StateStore } from '../state/store.js';
-import type { AppliedAnnotationRequest, AppliedSamplingPlan } from '../model/records.js';
+import type { AppliedSamplingPlan, ResourceRecord } from '../model/records.js';
 import { readFailureError, type ReadClient } from '../api/reads.js';
-
-export interface ImportedRequest {
-  record: AppliedAnnotationRequest;
-  /** The body as the platform holds it (kept for later diffs). */
-  body: AnnotationRequestBody;
-}
-
-export async function importAnnotationRequest(client: ReadClient, name: string, annotationRequestId: string, now: Date): Promise<ImportedRequest> {
-  const read = await client.getAnnotationRequest(annotationRequestId);
-  if (read.outcome !== 'ok' || !read.data) {
-    throw readFailureError(`could not read annotation request ${annotationRequestId}`, read);
-  }
-  const info = read.data.annotationRequestInfo;
-  if (read.data.status === 'ID_NOT_EXISTS' || !info) {
-    throw new RosettaError('ROS_REMOTE_NOT_FOUND', `the platform has no annotation request with id ${annotationRequestId}`, { hint: 'check the id (it is the annotationRequestId, not the name)' });
-  }
-  const body: AnnotationRequestBody = {
-    annotationRequestId,
-    annotationRequestName: info.annotationRequestName ?? '',
-    campaignId: info.campaignId ?? '',
-    sceneIdMap: info.sceneIdMap ?? {},
-    ...(info.operatorKeys && info.operatorKeys.length > 0 ? { operatorKeys: info.operatorKeys } : {}),
-  };
-  return {
-    body,
-    record: {
-      kind: 'AnnotationRequest',
-      name,
-      status: 'applied',
-      outcome: 'imported',
-      digest: bodyDigest(body),
-      annotationRequestId,
-      annotationRequestName: body.annotationRequestName,
-      ...(read.requestId ? { requestId: read.requestId } : {}),
-      appliedAt: now.toISOString(),
-    },
-  };
-}
 
 /**
  * A manifest that plans as a no-op against the imported record: the body as the platform holds it.
@@ -63,15 +27,15 @@ export async function importAnnotationRequest(client: ReadClient, name: string, 
  * reviewer reads, and escaping them would write a manifest that differs from what the platform
  * holds. Nothing is recorded then (the manifest is written before the record).
  */
-export function manifestFor(name: string, body: AnnotationRequestBody): string {
-  const unsafe = findUnsafeText(body, 'spec');
+export function manifestFor(kind: Kind, name: string, spec: Record<string, unknown>, importedBy: string): string {
+  const unsafe = findUnsafeText(spec, 'spec');
   if (unsafe) {
-    throw new RosettaError('ROS_API', `the platform's request holds a control or invisible character in ${unsafe.path} (${unsafe.character}); no manifest was written and nothing was imported`, {
-      hint: 'import without --generate-manifest and write the manifest by hand, or fix the request on the platform',
+    throw new RosettaError('ROS_API', `the platform's ${kindInfo(kind).noun} holds a control or invisible character in ${unsafe.path} (${unsafe.character}); no manifest was written and nothing was imported`, {
+      hint: 'import without --generate-manifest and write the manifest by hand, or fix it on the platform',
     });
   }
-  const manifest = { apiVersion: 'rosetta/v1', kind: 'AnnotationRequest', metadata: { name }, spec: body };
-  return `# Imported with rosetta import AnnotationRequest/${name} ${printable(body.annotationRequestId)}\n${stringify(manifest, { lineWidth: 0 })}`;
+  const manifest = { apiVersion: 'rosetta/v1', kind, metadata: { name }, spec };
+  return `# Imported with ${printable(importedBy)}\n${stringify(manifest, { lineWidth: 0 })}`;
 }
 
 /** C0/C1 controls, line and paragraph separators, bidirectional controls, zero-width characters, BOM. */
@@ -142,7 +106,7 @@ export interface ImportActionOptions {
  * platform, and records what it holds. For a request, the manifest (if asked for) is written
  * before the record: if it cannot be, nothing is recorded.
  */
-export async function importAction(address: string, id: string, options: ImportActionOptions): Promise<void> {
+export async function importAction(address: string, id: string, options: ImportActionOptions): Promise<ResourceRecord> {
   const { store, client, host } = options;
   const now = options.now ?? new Date();
   const lock = await takeLock(store, options.lock, host);
@@ -153,22 +117,27 @@ export async function importAction(address: string, id: string, options: ImportA
       throw new RosettaError('ROS_USAGE', `${address} is already in the state`, { hint: `rosetta state show ${address}; to replace it: rosetta state rm ${address}, then import` });
     }
     if (options.manifest) {
-      await session.put(address, await importSamplingPlan(client, options.manifest, Number(id), now));
-      return;
+      const record = await importSamplingPlan(client, options.manifest, Number(id), now);
+      await session.put(address, record);
+      return record;
     }
-    const holder = Object.entries(session.current.resources).find(([other, r]) => other !== address && r.kind === 'AnnotationRequest' && r.annotationRequestId === id);
-    if (holder) throw new RosettaError('ROS_USAGE', `annotation request ${id} is already in the state as ${holder[0]}`, { hint: `to manage it under another name: rosetta state mv ${holder[0]} ${address}` });
-    const name = address.slice(address.indexOf('/') + 1);
-    const imported = await importAnnotationRequest(client, name, id, now);
-    if (options.generateManifest) await writeNew(options.generateManifest, manifestFor(name, imported.body));
+    const { kind, name } = parseAddress(address)!;
+    const importById = kindModule(kind).importById;
+    if (!importById) throw new RosettaError('ROS_USAGE', `a ${kindInfo(kind).noun} cannot be imported: the API has no call that reads one back`, { hint: kind === 'Taxonomy' ? 'declare it with its content and apply: "already exists" (57003) adopts it' : undefined });
+    const imported = await importById(name, id, client, now);
+    const label = idLabel(imported.record);
+    const holder = Object.entries(session.current.resources).find(([other, r]) => other !== address && r.kind === kind && idLabel(r) === label);
+    if (holder) throw new RosettaError('ROS_USAGE', `${kindInfo(kind).noun} ${printable(id)} is already in the state as ${holder[0]}`, { hint: `to manage it under another name: rosetta state mv ${holder[0]} ${address}` });
+    if (options.generateManifest) await writeNew(options.generateManifest, manifestFor(kind, name, imported.spec, `rosetta import ${address} ${id}`));
     await session.put(address, imported.record);
     await store.putBody(imported.record.digest, imported.body).catch(() => undefined);
+    return imported.record;
   } finally {
     await lock.release();
   }
 }
 
-async function writeNew(path: string, text: string): Promise<void> {
+export async function writeNew(path: string, text: string): Promise<void> {
   try {
     await writeFile(path, text, { flag: 'wx' });
   } catch (error) {

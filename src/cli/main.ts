@@ -182,17 +182,18 @@ function buildProgram(io: Io): Command {
     });
 
   stateOption(program.command('import'))
-    .description('adopt an existing annotation request (by id) or sampling package (by package id) into state')
-    .argument('<KIND/NAME>', 'AnnotationRequest/NAME or SamplingPlan/NAME')
-    .argument('<ID>', 'the annotationRequestId, or the samplingPackageId')
+    .description('adopt what exists on the platform into state: a folder, campaign, workflow template or annotation request by its id or name, a sampling package for its manifest, or every folder and campaign (--all)')
+    .argument('[KIND/NAME]', 'Folder/NAME, Campaign/NAME, WorkflowTemplate/NAME, AnnotationRequest/NAME or SamplingPlan/NAME')
+    .argument('[ID]', 'Folder: the helixProjectId; Campaign: the campaignName; WorkflowTemplate: its name; AnnotationRequest: the annotationRequestId; SamplingPlan: the samplingPackageId')
     .argument('[paths...]', 'for a SamplingPlan: where its manifest is (default: the current directory)')
-    .option('--generate-manifest <file>', 'AnnotationRequest: write a manifest for it (never overwrites)')
+    .option('--generate-manifest <file>', 'write a manifest for it (never overwrites); with --all, the folder to write them in')
+    .option('--all', 'every folder (GET /folder/getAll) and the campaigns of each, recorded and written under --generate-manifest DIR')
     .addOption(endpointOption())
     .addOption(requestTimeoutOption('30s'))
     .addOption(insecureOption())
     .addOption(maxFileSize())
     .addOption(lockTimeoutOption())
-    .action(async (address: string, id: string, paths: string[], options) => {
+    .action(async (address: string | undefined, id: string | undefined, paths: string[], options) => {
       const { importCommand } = await import('./commands/import.js');
       await importCommand(address, id, paths, options, io);
     });

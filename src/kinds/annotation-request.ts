@@ -10,6 +10,8 @@ import { describeReadFailure, readFailureError } from '../api/reads.js';
 import { mayHaveTakenEffect } from '../api/client.js';
 import { answerFields } from './answer.js';
 import { printable } from '../text.js';
+import { bodyDigest } from '../model/digest.js';
+import { RosettaError } from '../errors.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
 
 export interface RequestStatus {
@@ -133,6 +135,37 @@ export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus, t
     const sent = (await getBody(record.digest)) as AnnotationRequestBody | undefined;
     const fields = sent && read.data.annotationRequestInfo ? adoptionDifferences(sent, read.data.annotationRequestInfo) : [];
     return fields.length > 0 ? { drift: { fields } } : undefined;
+  },
+  // Recorded with the digest of the body as the platform holds it: a manifest that differs shows as a conflict.
+  importById: async (name, annotationRequestId, client, now) => {
+    const read = await client.getAnnotationRequest(annotationRequestId);
+    if (read.outcome !== 'ok' || !read.data) throw readFailureError(`could not read annotation request ${annotationRequestId}`, read);
+    const info = read.data.annotationRequestInfo;
+    if (read.data.status === 'ID_NOT_EXISTS' || !info) {
+      throw new RosettaError('ROS_REMOTE_NOT_FOUND', `the platform has no annotation request with id ${annotationRequestId}`, { hint: 'check the id (it is the annotationRequestId, not the name)' });
+    }
+    const body: AnnotationRequestBody = {
+      annotationRequestId,
+      annotationRequestName: info.annotationRequestName ?? '',
+      campaignId: info.campaignId ?? '',
+      sceneIdMap: info.sceneIdMap ?? {},
+      ...(info.operatorKeys && info.operatorKeys.length > 0 ? { operatorKeys: info.operatorKeys } : {}),
+    };
+    return {
+      body,
+      spec: { ...body },
+      record: {
+        kind: 'AnnotationRequest',
+        name,
+        status: 'applied',
+        outcome: 'imported',
+        digest: bodyDigest(body),
+        annotationRequestId,
+        annotationRequestName: body.annotationRequestName,
+        ...(read.requestId ? { requestId: read.requestId } : {}),
+        appliedAt: now.toISOString(),
+      },
+    };
   },
   idLabel: (record) => `annotationRequestId=${record.annotationRequestId}`,
   describeStatus: (r) => (r.status === 'ID_NOT_EXISTS' ? `the platform has no request with id ${r.annotationRequestId}` : `${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes (id ${r.annotationRequestId})`),

@@ -8,7 +8,11 @@ import { canonicalJson } from '../model/digest.js';
 import type { CampaignBody } from '../model/resources.js';
 import type { ResourceResult } from '../model/results.js';
 import { appliedFields, createPipelineResource, differingFields } from './pipeline-create.js';
-import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
+import type { CreateContext, CreateOf, Imported, KindModule, RecordOf, StatusReadOptions } from './types.js';
+import type { CampaignInfo } from '../api/client.js';
+import { bodyDigest } from '../model/digest.js';
+import { RosettaError } from '../errors.js';
+import { printable } from '../text.js';
 
 export interface CampaignStatusReport {
   kind: 'Campaign';
@@ -50,6 +54,33 @@ async function readStatus(address: string, record: RecordOf<'Campaign'>, options
   return read.outcome === 'ok' && read.data ? { ...base, status: 'EXISTS' } : { ...base, status: 'UNKNOWN', message: describeReadFailure(read) };
 }
 
+/** A campaign as the platform holds it, as import records it (its manifest names the others literally). */
+export function importedCampaign(name: string, info: CampaignInfo, requestId: string | undefined, now: Date): Imported<'Campaign'> {
+  const body: CampaignBody = {
+    campaignId: info.campaignId,
+    campaignName: info.campaignName,
+    workflowType: info.workflowType,
+    taxonomyVersionName: info.taxonomyVersionName,
+    folderName: info.folderName,
+    campaignType: info.campaignType,
+  };
+  return {
+    body,
+    spec: { campaignId: body.campaignId, campaignName: body.campaignName, campaignType: body.campaignType, folderName: body.folderName, taxonomyVersionName: body.taxonomyVersionName, workflowType: body.workflowType },
+    record: {
+      kind: 'Campaign',
+      name,
+      status: 'applied',
+      outcome: 'imported',
+      digest: bodyDigest(body),
+      campaignId: body.campaignId,
+      campaignName: body.campaignName,
+      ...(requestId === undefined ? {} : { requestId }),
+      appliedAt: now.toISOString(),
+    },
+  };
+}
+
 export const campaign: KindModule<'Campaign', CampaignStatusReport, true> = {
   kind: 'Campaign',
   noun: 'campaign',
@@ -64,6 +95,12 @@ export const campaign: KindModule<'Campaign', CampaignStatusReport, true> = {
     const sent = (await getBody(record.digest)) as CampaignBody | undefined;
     const fields = sent ? differingFields(sent, read.data, COMPARED, canonicalJson) : [];
     return fields.length > 0 ? { drift: { fields } } : undefined;
+  },
+  importById: async (name, campaignName, client, now) => {
+    const read = await client.getCampaign(campaignName);
+    if (NOT_FOUND.has(read.code)) throw new RosettaError('ROS_REMOTE_NOT_FOUND', `the platform has no campaign named ${printable(JSON.stringify(campaignName))} (${read.code})`, { hint: 'a campaign is imported by its campaignName' });
+    if (read.outcome !== 'ok' || !read.data) throw readFailureError(`could not read campaign ${printable(JSON.stringify(campaignName))}`, read);
+    return importedCampaign(name, read.data, read.requestId, now);
   },
   idLabel: (record) => `campaignId=${record.campaignId}`,
   describeStatus: (r) => (r.status === 'NOT_FOUND' ? `the platform has no campaign with this name (id ${r.campaignId})` : `campaign ${r.campaignId}`),

@@ -12,7 +12,10 @@ import type { ResourceResult } from '../model/results.js';
 import { printable } from '../text.js';
 import { answerFields } from './answer.js';
 import { appliedFields, createPipelineResource, differingFields } from './pipeline-create.js';
-import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
+import type { CreateContext, CreateOf, Imported, KindModule, RecordOf, StatusReadOptions } from './types.js';
+import type { FolderInfo } from '../api/client.js';
+import { bodyDigest } from '../model/digest.js';
+import { RosettaError } from '../errors.js';
 import type { Update } from '../model/changes.js';
 
 export interface FolderStatusReport {
@@ -87,6 +90,28 @@ async function readStatus(address: string, record: RecordOf<'Folder'>, options: 
   return { ...base, status: 'UNKNOWN', message: `the platform answered a status rosetta does not know: ${printable(JSON.stringify(status) ?? String(status)).slice(0, 80)}` };
 }
 
+/** A folder as the platform holds it, as import records it (and writes its manifest). */
+export function importedFolder(name: string, info: FolderInfo, requestId: string | undefined, now: Date): Imported<'Folder'> {
+  const body: FolderBody = { helixProjectId: info.helixProjectId, name: info.name, helixBucketNameList: info.helixBucketNameList ?? [] };
+  const helixStatus = info.helixStatus === 'inactive' ? 'inactive' : 'active';
+  return {
+    body,
+    spec: { ...body, helixStatus },
+    record: {
+      kind: 'Folder',
+      name,
+      status: 'applied',
+      outcome: 'imported',
+      digest: bodyDigest(body),
+      helixProjectId: body.helixProjectId,
+      folderName: body.name,
+      helixStatus,
+      ...(requestId === undefined ? {} : { requestId }),
+      appliedAt: now.toISOString(),
+    },
+  };
+}
+
 export const folder: KindModule<'Folder', FolderStatusReport, true> = {
   kind: 'Folder',
   noun: 'folder',
@@ -104,6 +129,12 @@ export const folder: KindModule<'Folder', FolderStatusReport, true> = {
     if (read.outcome !== 'ok' || !read.data) throw readFailureError(`could not read ${address} from the platform to refresh it`, read, 'retry later, or plan without --refresh');
     const status = read.data.helixStatus;
     return status === 'active' || status === 'inactive' ? { observed: { helixStatus: status } } : undefined;
+  },
+  importById: async (name, id, client, now) => {
+    const read = await client.getFolder(id);
+    if (read.code === NOT_FOUND) throw new RosettaError('ROS_REMOTE_NOT_FOUND', `the platform has no folder with id ${printable(id)} (54004)`, { hint: 'the id is the helixProjectId, not the name' });
+    if (read.outcome !== 'ok' || !read.data) throw readFailureError(`could not read folder ${printable(id)}`, read);
+    return importedFolder(name, read.data, read.requestId, now);
   },
   idLabel: (record) => `helixProjectId=${record.helixProjectId}`,
   describeStatus: (r) => (r.status === 'NOT_FOUND' ? `the platform has no folder with id ${r.helixProjectId}` : `folder ${r.helixProjectId}`),

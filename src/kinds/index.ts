@@ -61,6 +61,11 @@ function moduleOf(kind: Kind): KindModule<Kind, ResourceStatus> {
   return MODULES[kind] as unknown as KindModule<Kind, ResourceStatus>;
 }
 
+/** A kind's protocol module, for what only some kinds have (importById, update). */
+export function kindModule(kind: Kind): KindModule<Kind, ResourceStatus> {
+  return moduleOf(kind);
+}
+
 export function specModule(kind: Kind): SpecModule<Kind> {
   return SPECS[kind] as unknown as SpecModule<Kind>;
 }

@@ -65,6 +65,13 @@ export interface StatusReadOptions {
   maxErrors: number;
 }
 
+/** What import found on the platform: the record to keep, the body for diffs, a spec for a manifest. */
+export interface Imported<K extends Kind> {
+  record: RecordOf<K>;
+  body: unknown;
+  spec: Record<string, unknown>;
+}
+
 /** What plan --refresh gives a kind to read the platform with. */
 export interface RefreshOptions {
   client: ReadClient;
@@ -101,6 +108,12 @@ export interface KindModule<K extends Kind, S extends { kind: K }, R extends boo
   idLabel(record: RecordOf<K>): string;
   /** A status's detail for a person: ids, counts, what it means (status text and markdown). */
   describeStatus(status: S): string;
+  /**
+   * rosetta import KIND/NAME ID: read what the platform holds under `id` and what to record for it,
+   * with the body (kept for diffs) and a manifest spec that plans unchanged against the record.
+   * Absent for kinds the API cannot read back (a taxonomy) or that are imported for a manifest (a sampling plan).
+   */
+  importById?(name: string, id: string, client: ReadClient, now: Date): Promise<Imported<K>>;
 }
 
 // ---- The manifest side of a kind: what the manifest stage asks each kind's spec module. ----

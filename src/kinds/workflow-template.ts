@@ -10,6 +10,9 @@ import type { WorkflowTemplateBody } from '../model/resources.js';
 import type { ResourceResult } from '../model/results.js';
 import { appliedFields, createPipelineResource } from './pipeline-create.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
+import { bodyDigest } from '../model/digest.js';
+import { RosettaError } from '../errors.js';
+import { printable } from '../text.js';
 
 export interface TemplateStatusReport {
   kind: 'WorkflowTemplate';
@@ -74,6 +77,17 @@ export const workflowTemplate: KindModule<'WorkflowTemplate', TemplateStatusRepo
     const sent = (await getBody(record.digest)) as WorkflowTemplateBody | undefined;
     const fields = sent ? templateDifferences(sent, template) : [];
     return fields.length > 0 ? { drift: { fields } } : undefined;
+  },
+  importById: async (name, templateName, client, now) => {
+    const { read, template } = await readTemplate(client, templateName);
+    if (read.code === NOT_FOUND) throw new RosettaError('ROS_REMOTE_NOT_FOUND', `the platform has no workflow template named ${printable(JSON.stringify(templateName))} (50524)`, { hint: 'a template is imported by its name' });
+    if (!template) throw readFailureError(`could not read workflow template ${printable(JSON.stringify(templateName))}`, read);
+    const body: WorkflowTemplateBody = { name: templateName, nodes: template.nodes.map(({ name: n, type }) => ({ name: n, type })), edges: template.edges.map(({ from, to }) => ({ from, to })) };
+    return {
+      body,
+      spec: { ...body },
+      record: { kind: 'WorkflowTemplate', name, status: 'applied', outcome: 'imported', digest: bodyDigest(body), templateName, ...(read.requestId === undefined ? {} : { requestId: read.requestId }), appliedAt: now.toISOString() },
+    };
   },
   idLabel: (record) => `name=${record.templateName}`,
   describeStatus: (r) => (r.status === 'NOT_FOUND' ? `the platform has no template named "${r.templateName}"` : `template "${r.templateName}"`),
