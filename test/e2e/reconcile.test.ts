@@ -2,11 +2,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/server.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, REPO_ROOT } from '../helpers/cli.js';
 import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { adminQuery, cutRosettaConnections, databaseOf, describePostgres, freshDatabase } from '../helpers/postgres.js';
@@ -341,3 +341,30 @@ describePostgres('rosetta reconcile with PostgreSQL state: a database outage', (
     expect(await controller.exited).toBe(0);
   });
 });
+
+describe('reconcile with the whole pipeline', () => {
+  it('applies a folder, taxonomy, template, campaign, request and package; counts them by kind; applies a status change as an update', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const source = join(REPO_ROOT, 'examples/pipeline');
+    const dir = tempDir();
+    for (const name of ['folder.yaml', 'taxonomy.yaml', 'workflow.yaml', 'campaign.yaml', 'requests.yaml', 'taxonomies/lidar-3d-v2.json']) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), readFileSync(join(source, name)));
+    }
+    const state = join(tempDir(), 'state.json');
+    const controller = await startController(sim, ['--source', dir, '--interval', '10m', '--state', state]);
+    await until(async () => (await metric(controller.url(), 'rosetta_reconcile_total{result="success"}')) === 1);
+    const metrics = await (await fetch(`${controller.url()}/metrics`)).text();
+    for (const kind of ['Folder', 'Taxonomy', 'WorkflowTemplate', 'Campaign']) expect(metrics).toContain(`rosetta_resources{kind="${kind}",status="EXISTS"} 1`);
+    expect(metrics).toContain('rosetta_api_requests_total{endpoint="POST /campaign/create",code="2000"} 1');
+    controller.child.kill('SIGTERM');
+    expect(await controller.exited).toBe(0);
+
+    writeFileSync(join(dir, 'folder.yaml'), readFileSync(join(dir, 'folder.yaml'), 'utf8').replace('helixStatus: active', 'helixStatus: inactive'));
+    const once = await rosetta(sim, dir, ['reconcile', '--source', dir, '--once', '--state', state]);
+    expect(once.code).toBe(0);
+    expect(sim.platform.pipeline.listFolders()[0]!.helixStatus).toBe('inactive');
+    expect(once.stdout + once.stderr).toMatch(/"address":"Folder\/helix","outcome":"updated"/);
+  });
+});
+
