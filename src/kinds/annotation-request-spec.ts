@@ -66,6 +66,7 @@ function checkAnnotationRequest(spec: Spec, report: SpecReport): void {
 
 export const annotationRequestSpec: SpecModule<'AnnotationRequest'> = {
   kind: 'AnnotationRequest',
+  rank: 2,
   identifierFields: ['annotationRequestId', 'annotationRequestName', 'campaignId', 'campaignRef'],
   references: [{ field: 'campaignRef', kind: 'Campaign', alternative: 'campaignId' }],
   identityField: 'annotationRequestId',

@@ -47,6 +47,7 @@ function checkCampaign(spec: Spec, report: SpecReport): void {
 
 export const campaignSpec: SpecModule<'Campaign'> = {
   kind: 'Campaign',
+  rank: 1,
   identifierFields: ['campaignId', 'campaignName', 'folderRef', 'folderName', 'taxonomyRef', 'taxonomyVersionName', 'workflowTemplateRef', 'workflowType'],
   references: [
     { field: 'folderRef', kind: 'Folder', alternative: 'folderName' },

@@ -38,6 +38,7 @@ function checkFolder(spec: Spec, report: SpecReport): void {
 
 export const folderSpec: SpecModule<'Folder'> = {
   kind: 'Folder',
+  rank: 0,
   identifierFields: ['helixProjectId', 'name'],
   references: [],
   identityField: 'name',

@@ -33,9 +33,12 @@ interface StatusOf {
   AnnotationRequest: RequestStatus;
   SamplingPlan: PackageStatus;
 }
-export type ResourceStatus = StatusOf[Kind];
+export type ResourceStatus = StatusOf[keyof StatusOf];
+/** Fails to compile, here, while a kind has no status type above. */
+const everyKindHasAStatus: [Exclude<Kind, keyof StatusOf>] extends [never] ? true : Exclude<Kind, keyof StatusOf> = true;
+void everyKindHasAStatus;
 
-const MODULES: { [K in Kind]: KindModule<K, StatusOf[K] & { kind: K }> } = {
+const MODULES: { [K in Kind]: KindModule<K, (K extends keyof StatusOf ? StatusOf[K] : never) & { kind: K }> } = {
   Folder: folder,
   Taxonomy: taxonomy,
   WorkflowTemplate: workflowTemplate,
@@ -68,6 +71,11 @@ export function kindModule(kind: Kind): KindModule<Kind, ResourceStatus> {
 
 export function specModule(kind: Kind): SpecModule<Kind> {
   return SPECS[kind] as unknown as SpecModule<Kind>;
+}
+
+/** Where a kind comes in a plan and an apply (see SpecModule.rank). */
+export function dependencyRank(kind: Kind): number {
+  return SPECS[kind].rank;
 }
 
 /** The facts about a kind that need no value of it. */

@@ -97,6 +97,7 @@ function checkSubCondition(sub: Spec, report: SpecReport): void {
 
 export const samplingPlanSpec: SpecModule<'SamplingPlan'> = {
   kind: 'SamplingPlan',
+  rank: 3,
   identifierFields: ['annotationRequestId', 'annotationRequestRef', 'poolName'],
   references: [{ field: 'annotationRequestRef', kind: 'AnnotationRequest', alternative: 'annotationRequestId' }],
   unique: [],

@@ -38,6 +38,7 @@ function checkTaxonomy(spec: Spec, report: SpecReport): void {
 
 export const taxonomySpec: SpecModule<'Taxonomy'> = {
   kind: 'Taxonomy',
+  rank: 0,
   identifierFields: ['taxonomyVersionName', 'taxonomyDetailsFrom'],
   references: [],
   dataFiles: [{ field: 'taxonomyDetailsFrom', into: 'taxonomyDetails' }],

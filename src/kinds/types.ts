@@ -158,6 +158,11 @@ export type Resolve = (referenceField: string) => string | undefined;
 
 export interface SpecModule<K extends Kind> {
   kind: K;
+  /**
+   * Where the kind comes in a plan and an apply: after every kind of a lower rank (a folder,
+   * taxonomy and template 0; a campaign 1, which names them; a request 2; a sampling plan 3).
+   */
+  rank: number;
   /** Ids and names: refused with whitespace or an invisible character at an edge. */
   identifierFields: readonly string[];
   references: readonly Reference[];

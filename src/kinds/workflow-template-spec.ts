@@ -28,6 +28,7 @@ function checkWorkflowTemplate(spec: Spec, report: SpecReport): void {
 
 export const workflowTemplateSpec: SpecModule<'WorkflowTemplate'> = {
   kind: 'WorkflowTemplate',
+  rank: 0,
   identifierFields: ['name'],
   references: [],
   identityField: 'name',

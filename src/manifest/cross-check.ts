@@ -4,8 +4,8 @@
  * manifest's identity (given or derived, references followed in dependency order), which the
  * checks and the resources both need.
  */
-import { specModule } from '../kinds/index.js';
-import { DEPENDENCY_RANK, addressOf, type Kind, type SourcePosition } from '../model/resources.js';
+import { dependencyRank, specModule } from '../kinds/index.js';
+import { addressOf, type Kind, type SourcePosition } from '../model/resources.js';
 import { article } from '../text.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ParsedDocument } from './parse.js';
@@ -26,7 +26,7 @@ export type Identities = ReadonlyMap<Kind, ReadonlyMap<string, string>>;
 /** Each candidate's identity, kinds taken in dependency order so a derived id can follow a reference. */
 export function identitiesOf(candidates: readonly Candidate[]): Identities {
   const identities = new Map<Kind, Map<string, string>>();
-  const ordered = [...candidates].sort((a, b) => DEPENDENCY_RANK[a.kind] - DEPENDENCY_RANK[b.kind]);
+  const ordered = [...candidates].sort((a, b) => dependencyRank(a.kind) - dependencyRank(b.kind));
   for (const c of ordered) {
     const identity = specModule(c.kind).identity(c.name, c.spec, resolver(c, identities));
     if (identity === undefined) continue;

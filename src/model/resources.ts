@@ -11,16 +11,9 @@ import type { LargeMap } from './large-map.js';
  */
 export type SceneIdMap = Readonly<Record<string, string>> | LargeMap;
 
-/** In dependency order: a kind's resources may need those of the kinds before it (see DEPENDENCY_RANK). */
+/** In dependency order: a kind's resources may need those of the kinds before it (each spec module's `rank`). */
 export const KINDS = ['Folder', 'Taxonomy', 'WorkflowTemplate', 'Campaign', 'AnnotationRequest', 'SamplingPlan'] as const;
 export type Kind = (typeof KINDS)[number];
-
-/**
- * Which kinds come first in a plan and an apply: a folder, a taxonomy and a workflow template
- * before the campaign that names them, the campaign before its annotation requests, a request
- * before its sampling plans.
- */
-export const DEPENDENCY_RANK: Readonly<Record<Kind, number>> = { Folder: 0, Taxonomy: 0, WorkflowTemplate: 0, Campaign: 1, AnnotationRequest: 2, SamplingPlan: 3 };
 
 /** KIND/NAME, how the CLI and state name a resource. */
 export function addressOf(kind: Kind, name: string): string {

@@ -5,10 +5,10 @@
  */
 import { bodyDigest } from '../model/digest.js';
 import type { ResourceRecord, State } from '../model/records.js';
-import { DEPENDENCY_RANK, needsOf, type FolderResource, type Resource } from '../model/resources.js';
+import { needsOf, type FolderResource, type Resource } from '../model/resources.js';
 import { isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
-import { kindInfo } from '../kinds/index.js';
+import { dependencyRank, kindInfo } from '../kinds/index.js';
 import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed, type Update } from '../model/changes.js';
 
 export interface PlanOptions {
@@ -142,7 +142,7 @@ function select(resources: readonly Resource[], targets: readonly string[] | und
 }
 
 function byOrder(a: Change, b: Change): number {
-  return DEPENDENCY_RANK[a.kind] - DEPENDENCY_RANK[b.kind] || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return dependencyRank(a.kind) - dependencyRank(b.kind) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 /** The create for a resource, by kind; whether it is retry-safe is the kind module's own fact, read from it. */
