@@ -8,7 +8,7 @@ import { entriesOf, isLargeKnownMap } from '../model/known-keys.js';
 import { formatPath } from '../model/paths.js';
 import { describeValue } from '../text.js';
 import { isObject } from '../values.js';
-import { EDGE_HINT, checkByteLimits, checkCallback, checkNotBlank, edgeProblem, stringProblem } from './spec-checks.js';
+import { EDGE_HINT, checkByteLimits, checkCallback, checkNotBlank, edgeProblem, givenOrDerived, stringProblem } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
 
 /** Fixed namespace for derived annotation request ids. Changing it would change every derived id. */
@@ -75,11 +75,7 @@ export const annotationRequestSpec: SpecModule<'AnnotationRequest'> = {
     { field: 'annotationRequestName', rule: 'cross.duplicate-request-name' },
   ],
   checkSpec: checkAnnotationRequest,
-  identity(name, spec, resolve) {
-    if (typeof spec.annotationRequestId === 'string') return spec.annotationRequestId;
-    const campaignId = resolve('campaignRef');
-    return campaignId === undefined ? undefined : deriveAnnotationRequestId(campaignId, name);
-  },
+  identity: (name, spec, resolve) => givenOrDerived(spec, 'annotationRequestId', resolve('campaignRef'), name, deriveAnnotationRequestId),
   toResource(base, spec, identity, resolve): AnnotationRequestResource {
     return { ...base, kind: 'AnnotationRequest', body: annotationRequestBody(identity, resolve('campaignRef')!, spec), idDerived: spec.annotationRequestId === undefined };
   },

@@ -5,7 +5,7 @@
  */
 import { v5 as uuidv5 } from 'uuid';
 import type { CampaignBody, CampaignResource } from '../model/resources.js';
-import { checkByteLimits, checkNotBlank } from './spec-checks.js';
+import { checkByteLimits, checkNotBlank, givenOrDerived } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
 
 export interface CampaignSpec {
@@ -60,11 +60,7 @@ export const campaignSpec: SpecModule<'Campaign'> = {
     { field: 'campaignName', rule: 'cross.duplicate-campaign-name' },
   ],
   checkSpec: checkCampaign,
-  identity(name, spec, resolve) {
-    if (typeof spec.campaignId === 'string') return spec.campaignId;
-    const folderName = resolve('folderRef');
-    return folderName === undefined ? undefined : deriveCampaignId(folderName, name);
-  },
+  identity: (name, spec, resolve) => givenOrDerived(spec, 'campaignId', resolve('folderRef'), name, deriveCampaignId),
   toResource(base, spec, identity, resolve): CampaignResource {
     const { campaignName, campaignType } = spec as unknown as CampaignSpec;
     const body: CampaignBody = { campaignId: identity, campaignName, workflowType: resolve('workflowTemplateRef')!, taxonomyVersionName: resolve('taxonomyRef')!, folderName: resolve('folderRef')!, campaignType };

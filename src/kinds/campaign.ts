@@ -7,7 +7,7 @@ import { describeReadFailure, readFailureError } from '../api/reads.js';
 import { canonicalJson } from '../model/digest.js';
 import type { CampaignBody } from '../model/resources.js';
 import type { ResourceResult } from '../model/results.js';
-import { appliedFields, createPipelineResource, differingFields } from './pipeline-create.js';
+import { createPipelineResource, differingFields } from './pipeline-create.js';
 import type { CreateContext, CreateOf, Imported, KindModule, RecordOf, StatusReadOptions } from './types.js';
 import type { CampaignInfo } from '../api/client.js';
 import { bodyDigest } from '../model/digest.js';
@@ -32,18 +32,13 @@ function create(create: CreateOf<'Campaign'>, context: CreateContext): Promise<R
     send: (client, body: CampaignBody, call) => client.createCampaign(body, call),
     compare: async (client, body, call) => {
       const read = await client.getCampaign(body.campaignName, call);
+      // 51003: the id is taken by a campaign with another name; requests sent with this id join that one.
+      if (NOT_FOUND.has(read.code)) return { warnings: [`no campaign is named "${body.campaignName}": the id ${body.campaignId} belongs to a campaign with another name`] };
       if (read.outcome !== 'ok' || !read.data) return { warnings: [`could not read the existing campaign back to compare it: ${describeReadFailure(read)}`] };
       const differing = differingFields(body, read.data, COMPARED, canonicalJson);
       return { warnings: differing.length === 0 ? [] : [`the existing campaign differs from the manifest in: ${differing.join(', ')}`] };
     },
-    record: (outcome, answer, appliedAt) => ({
-      kind: 'Campaign',
-      name: create.name,
-      digest: create.digest,
-      ...appliedFields(outcome, answer, appliedAt),
-      campaignId: create.body.campaignId,
-      campaignName: create.body.campaignName,
-    }),
+    record: (common) => ({ ...common, kind: 'Campaign', campaignId: create.body.campaignId, campaignName: create.body.campaignName }),
   });
 }
 

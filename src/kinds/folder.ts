@@ -11,7 +11,7 @@ import type { FolderBody } from '../model/resources.js';
 import type { ResourceResult } from '../model/results.js';
 import { printable } from '../text.js';
 import { answerFields } from './answer.js';
-import { appliedFields, createPipelineResource, differingFields } from './pipeline-create.js';
+import { createPipelineResource, differingFields } from './pipeline-create.js';
 import type { CreateContext, CreateOf, Imported, KindModule, RecordOf, StatusReadOptions } from './types.js';
 import type { FolderInfo } from '../api/client.js';
 import { bodyDigest } from '../model/digest.js';
@@ -35,19 +35,13 @@ function create(create: CreateOf<'Folder'>, context: CreateContext): Promise<Res
     send: (client, b: FolderBody, call) => client.createFolder(b, call),
     compare: async (client, b, call) => {
       const read = await client.getFolder(b.helixProjectId, call);
+      // 54003: the name is taken, and no folder has our id: campaigns naming this folder get that other one.
+      if (read.code === NOT_FOUND) return { warnings: [`no folder has id ${b.helixProjectId}: the name "${b.name}" belongs to another folder`] };
       if (read.outcome !== 'ok' || !read.data) return { warnings: [`could not read the existing folder back to compare it: ${describeReadFailure(read)}`] };
       const differing = differingFields(b, read.data, ['name', 'helixBucketNameList'], canonicalJson);
       return { warnings: differing.length === 0 ? [] : [`the existing folder differs from the manifest in: ${differing.join(', ')}`] };
     },
-    record: (outcome, answer, appliedAt): AppliedFolder => ({
-      kind: 'Folder',
-      name: create.name,
-      digest: create.digest,
-      ...appliedFields(outcome, answer, appliedAt),
-      helixProjectId: body.helixProjectId,
-      folderName: body.name,
-      helixStatus: 'active',
-    }),
+    record: (common): AppliedFolder => ({ ...common, kind: 'Folder', helixProjectId: body.helixProjectId, folderName: body.name, helixStatus: 'active' }),
     // A new folder is active; an adopted one is whatever it is. Either way, set what the manifest says.
     after: async (record, outcome, context) => {
       let current = record.helixStatus;

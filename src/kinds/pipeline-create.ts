@@ -25,8 +25,8 @@ export interface PipelineProtocol<B, R extends ResourceRecord> {
    * --strict-adopt, failures). `notes` are said but never fail (what cannot be checked at all).
    */
   compare(client: ApplyClient, body: B, call: CallOptions): Promise<{ warnings: string[]; notes?: string[] }>;
-  /** The record to keep for what the API confirmed. */
-  record(outcome: 'created' | 'adopted', answer: ApiResult<unknown>, appliedAt: string): R;
+  /** The record to keep for what the API confirmed, from the fields every pipeline record has. */
+  record(common: AppliedCommon): R;
   /** What the result says about the resource (its id), for the user. */
   ids?: Partial<ResourceResult>;
   /** Work after the create (a folder's status), before the record is written; may change the record. */
@@ -48,7 +48,7 @@ export async function createPipelineResource<B, R extends ResourceRecord>(create
     return { ...base, ...answerFields(answer), outcome: 'failed', message: `already exists but does not match (--strict-adopt): ${warnings.join('; ')}`, warnings };
   }
   for (const w of [...warnings, ...notes]) context.warn(w);
-  let record = protocol.record(outcome, answer, context.now().toISOString());
+  let record = protocol.record({ name: create.name, digest: create.digest, ...appliedFields(outcome, answer, context.now().toISOString()) });
   let problem: string | undefined;
   if (protocol.after) ({ record, problem } = await protocol.after(record, outcome, context));
   context.keepBody(create.digest, create.body);
@@ -59,8 +59,19 @@ export async function createPipelineResource<B, R extends ResourceRecord>(create
   return context.recordConfirmed(record, result);
 }
 
+/** What every applied pipeline record holds besides its kind and ids. */
+export interface AppliedCommon {
+  name: string;
+  digest: string;
+  status: 'applied';
+  outcome: 'created' | 'adopted';
+  code?: number;
+  requestId?: string;
+  appliedAt: string;
+}
+
 /** The common fields of a pipeline record: outcome, the answer's code and requestId, when. */
-export function appliedFields(outcome: 'created' | 'adopted', answer: ApiResult<unknown>, appliedAt: string): { status: 'applied'; outcome: 'created' | 'adopted'; code?: number; requestId?: string; appliedAt: string } {
+function appliedFields(outcome: 'created' | 'adopted', answer: ApiResult<unknown>, appliedAt: string): Omit<AppliedCommon, 'name' | 'digest'> {
   return {
     status: 'applied',
     outcome,

@@ -103,3 +103,13 @@ export function timeProblem(text: string): string | undefined {
   if (hour > 23 || minute > 59 || second > 59) return `${match[4]}:${match[5]}${match[6] ? `:${match[6]}` : ''} is not a time of day`;
   return undefined;
 }
+
+/**
+ * An identity the manifest may give (`campaignId`) or leave to be derived from what a reference
+ * resolves to (the folder's name) and metadata.name: stable on every machine, so re-runs are safe.
+ */
+export function givenOrDerived(spec: Spec, field: string, from: string | undefined, name: string, derive: (from: string, name: string) => string): string | undefined {
+  const given = spec[field];
+  if (typeof given === 'string') return given;
+  return from === undefined ? undefined : derive(from, name);
+}

@@ -5,7 +5,7 @@
  */
 import type { ResourceResult } from '../model/results.js';
 import type { TaxonomyBody } from '../model/resources.js';
-import { appliedFields, createPipelineResource } from './pipeline-create.js';
+import { createPipelineResource } from './pipeline-create.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf } from './types.js';
 
 export interface TaxonomyStatusReport {
@@ -23,13 +23,7 @@ function create(create: CreateOf<'Taxonomy'>, context: CreateContext): Promise<R
   return createPipelineResource(create, context, {
     send: (client, body: TaxonomyBody, call) => client.createTaxonomy(body, call),
     compare: async (_client, body) => ({ warnings: [], notes: [`taxonomy "${body.taxonomyVersionName}" already exists (57003); its content cannot be compared with the manifest: ${UNREADABLE}`] }),
-    record: (outcome, answer, appliedAt) => ({
-      kind: 'Taxonomy',
-      name: create.name,
-      digest: create.digest,
-      ...appliedFields(outcome, answer, appliedAt),
-      taxonomyVersionName: create.body.taxonomyVersionName,
-    }),
+    record: (common) => ({ ...common, kind: 'Taxonomy', taxonomyVersionName: create.body.taxonomyVersionName }),
   });
 }
 

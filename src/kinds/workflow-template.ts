@@ -8,7 +8,7 @@ import { describeReadFailure, readFailureError, type ReadClient } from '../api/r
 import { canonicalJson } from '../model/digest.js';
 import type { WorkflowTemplateBody } from '../model/resources.js';
 import type { ResourceResult } from '../model/results.js';
-import { appliedFields, createPipelineResource } from './pipeline-create.js';
+import { createPipelineResource } from './pipeline-create.js';
 import type { CreateContext, CreateOf, KindModule, RecordOf, StatusReadOptions } from './types.js';
 import { bodyDigest } from '../model/digest.js';
 import { RosettaError } from '../errors.js';
@@ -52,7 +52,7 @@ function create(create: CreateOf<'WorkflowTemplate'>, context: CreateContext): P
       const differing = templateDifferences(body, template);
       return { warnings: differing.length === 0 ? [] : [`the existing template differs from the manifest in: ${differing.join(', ')}`] };
     },
-    record: (outcome, answer, appliedAt) => ({ kind: 'WorkflowTemplate', name: create.name, digest: create.digest, ...appliedFields(outcome, answer, appliedAt), templateName: create.body.name }),
+    record: (common) => ({ ...common, kind: 'WorkflowTemplate', templateName: create.body.name }),
   });
 }
 

@@ -152,6 +152,17 @@ describe('already applied: each kind adopts its codes, reads back what it can, a
     expect(sim.received.campaign).toBe(0);
   });
 
+  it('adopts by 54003 and 51003 (a name or an id another one holds), and says whose it is', async () => {
+    const sim = await simulator({
+      credentials: [E2E_CREDENTIALS],
+      fixtures: { ...existing, folders: [{ helixProjectId: 'another-id', name: 'Helix production' }], campaigns: [{ ...existing.campaigns[0]!, id: 'e6ebe3a0-2bd0-5961-8069-b25abefbfec7', campaignName: 'Another name' }] },
+    });
+    const apply = await rosetta(sim, pipelineDir(), ['apply', '.', '--auto-approve', '--format', 'json', '--target', 'Campaign/lidar-drives']);
+    const r = results(apply.stdout);
+    expect(r['Folder/helix']).toMatchObject({ outcome: 'adopted', code: 54003, warnings: ['no folder has id helix-prod: the name "Helix production" belongs to another folder'] });
+    expect(r['Campaign/lidar-drives']).toMatchObject({ outcome: 'adopted', code: 51003, warnings: ['no campaign is named "Lidar drives": the id e6ebe3a0-2bd0-5961-8069-b25abefbfec7 belongs to a campaign with another name'] });
+  });
+
   it('adopts a folder by 54002 (its id under another name) and warns about the name', async () => {
     const sim = await simulator({ credentials: [E2E_CREDENTIALS], fixtures: { ...existing, folders: [{ helixProjectId: 'helix-prod', name: 'Helix (old name)', helixBucketNameList: ['helix-raw'] }] } });
     const apply = await rosetta(sim, pipelineDir(), ['apply', '.', '--auto-approve', '--format', 'json', '--target', 'Folder/helix']);

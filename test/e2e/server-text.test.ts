@@ -50,7 +50,7 @@ describe('import --generate-manifest with hostile text from the server', () => {
     const dir = tempDir();
     const evil = await rosetta(sim, dir, ['import', 'AnnotationRequest/evil', 'evil-1', '--generate-manifest', 'evil.yaml']);
     expect(evil.code).toBe(1);
-    expect(evil.stderr).toContain("the platform's request holds a control or invisible character in spec.annotationRequestName (U+001B); no manifest was written and nothing was imported");
+    expect(evil.stderr).toContain("the platform's annotation request holds a control or invisible character in spec.annotationRequestName (U+001B); no manifest was written and nothing was imported");
     const bidi = await rosetta(sim, dir, ['import', 'AnnotationRequest/bidi', 'bidi-1', '--generate-manifest', 'bidi.yaml']);
     expect(bidi.stderr).toContain('in spec.sceneIdMap (a key) (U+202E)');
     expect(existsSync(join(dir, 'evil.yaml'))).toBe(false);
