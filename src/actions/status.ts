@@ -86,7 +86,7 @@ export async function waitForStatus(read: () => Promise<StatusReport>, options: 
   for (;;) {
     const report = await read();
     const changed = report.resources.filter((r) => previous.get(r.address) !== statusKey(r));
-    if (changed.length > 0) options.host?.notify({ code: 'status.changed', level: 'info', data: { changed } });
+    if (changed.length > 0) options.host?.notify({ code: 'status.changed', level: 'info', data: { changed, all: report.resources } });
     previous = new Map(report.resources.map((r) => [r.address, statusKey(r)]));
     if (settled(report)) return { report, outcome: 'settled' };
     if (options.signal?.aborted) return { report, outcome: 'stopped' };
@@ -100,7 +100,7 @@ export async function waitForStatus(read: () => Promise<StatusReport>, options: 
   }
 }
 
-/** A change worth a line: the status, and for a request its counts. */
+/** A change worth a line: the status, and for a request its counts and progress. */
 function statusKey(r: ResourceStatus): string {
-  return r.kind === 'AnnotationRequest' ? `${r.status}/${r.successTasks ?? ''}/${r.errorScenes ?? ''}` : r.status;
+  return r.kind === 'AnnotationRequest' ? `${r.status}/${r.successTasks ?? ''}/${r.errorScenes ?? ''}/${r.completion ?? ''}` : r.status;
 }

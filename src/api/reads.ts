@@ -1,10 +1,11 @@
 /** What status, refresh and import share: the reads, and how a failed read is told. */
-import type { AnnotationRequestStatus, ApiResult, CallOptions, CampaignInfo, FolderInfo, SamplingAccuracy } from '../api/client.js';
+import type { AnnotationRequestStatus, ApiResult, CallOptions, CampaignInfo, FolderInfo, SamplingAccuracy, TaskSchedule } from '../api/client.js';
 import { RosettaError } from '../errors.js';
 
 /** The reads these actions need; RosettaClient has them. */
 export interface ReadClient {
   getAnnotationRequest(id: string, options?: CallOptions): Promise<ApiResult<AnnotationRequestStatus>>;
+  getTaskSchedule(annotationRequestId: string, options?: CallOptions): Promise<ApiResult<TaskSchedule>>;
   getSamplingAccuracy(samplingPackageId: number, options?: CallOptions): Promise<ApiResult<SamplingAccuracy>>;
   getFolder(helixProjectId: string, options?: CallOptions): Promise<ApiResult<FolderInfo>>;
   getCampaign(campaignName: string, options?: CallOptions): Promise<ApiResult<CampaignInfo>>;

@@ -21,8 +21,8 @@ export type ActionEvent =
   | { code: 'state.lock.warning'; level: 'warn'; data: { message: string } }
   /** A sampling package id recorded by `state resolve` could not be checked (no API configured). */
   | { code: 'state.resolve.unchecked'; level: 'warn'; data: { samplingPackageId: number } }
-  /** While waiting (status --wait, apply --wait): resources whose status changed since the last read. */
-  | { code: 'status.changed'; level: 'info'; data: { changed: ResourceStatus[] } };
+  /** While waiting (status --wait, apply --wait): resources whose status or progress changed since the last read, and all of them as read. */
+  | { code: 'status.changed'; level: 'info'; data: { changed: ResourceStatus[]; all: ResourceStatus[] } };
 
 export type RosettaEvent = ApplyEvent | ActionEvent;
 export type EventCode = RosettaEvent['code'];

@@ -24,6 +24,10 @@ export interface RequestStatus {
   errorScenes?: number;
   /** Scene id → reason, the first `maxErrors` of them (errorScenes is the exact count). */
   errors?: Record<string, string>;
+  /** The percentage of its tasks in the completion pool (GET /annotation-request/task/schedule), 0-100. */
+  completion?: number;
+  /** How many scenes have a finished result (the size of completionSceneMap). */
+  completedScenes?: number;
   /** Why the status is UNKNOWN (the read failed). */
   message?: string;
 }
@@ -111,7 +115,23 @@ async function readStatus(address: string, record: RecordOf<'AnnotationRequest'>
   if (status === 'ID_NOT_EXISTS') return { ...base, status };
   const errorIds = Object.keys(errorSceneIdMap);
   const errors = Object.fromEntries(errorIds.slice(0, options.maxErrors).map((id) => [id, errorSceneIdMap[id]!]));
-  return { ...base, status, successTasks: Object.keys(successTaskMap).length, errorScenes: errorIds.length, ...(errorIds.length > 0 ? { errors } : {}) };
+  const progress = status === 'PROCESSING' || status === 'FINISHED' ? await readProgress(record.annotationRequestId, options) : {};
+  return { ...base, status, successTasks: Object.keys(successTaskMap).length, errorScenes: errorIds.length, ...(errorIds.length > 0 ? { errors } : {}), ...progress };
+}
+
+/**
+ * How far along a request is: the completion pool's percentage (a number, per the vendor; anything
+ * else is ignored rather than shown) and the finished scenes. A failed read leaves progress out:
+ * the status itself was read, and progress is extra.
+ */
+async function readProgress(annotationRequestId: string, options: StatusReadOptions): Promise<Pick<RequestStatus, 'completion' | 'completedScenes'>> {
+  const read = await options.client.getTaskSchedule(annotationRequestId, options.call);
+  if (read.outcome !== 'ok' || !read.data) return {};
+  const { completionPoolSchedule: percent, completionSceneMap } = read.data;
+  return {
+    ...(typeof percent === 'number' && Number.isFinite(percent) ? { completion: Math.min(100, Math.max(0, percent)) } : {}),
+    ...(completionSceneMap && typeof completionSceneMap === 'object' ? { completedScenes: Object.keys(completionSceneMap).length } : {}),
+  };
 }
 
 export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus, true> = {
@@ -168,5 +188,8 @@ export const annotationRequest: KindModule<'AnnotationRequest', RequestStatus, t
     };
   },
   idLabel: (record) => `annotationRequestId=${record.annotationRequestId}`,
-  describeStatus: (r) => (r.status === 'ID_NOT_EXISTS' ? `the platform has no request with id ${r.annotationRequestId}` : `${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes (id ${r.annotationRequestId})`),
+  describeStatus: (r) =>
+    r.status === 'ID_NOT_EXISTS'
+      ? `the platform has no request with id ${r.annotationRequestId}`
+      : `${r.successTasks ?? 0} tasks, ${r.completedScenes === undefined ? '' : `${r.completedScenes} finished, `}${r.errorScenes ?? 0} error scenes (id ${r.annotationRequestId})`,
 };

@@ -128,14 +128,22 @@ export class Platform {
     return { code: 2000, data: { status: failed ? 'FAILED' : 'FINISHED', successTaskMap, errorSceneIdMap, annotationRequestInfo: info } satisfies AnnotationRequestStatus };
   }
 
-  /** GET /annotation-request/task/schedule: per-scene results once the request has finished. */
+  /**
+   * GET /annotation-request/task/schedule: the request's scenes reach the completion pool one by
+   * one while it is processing (scene i of n at (i+1)/n of the processing time); a scene whose URI
+   * the platform cannot read never does. completionPoolSchedule is the percentage, a number.
+   */
   getTaskSchedule(id: string): Answer {
-    const read = this.getAnnotationRequest(id).data as AnnotationRequestStatus;
-    if (read.status === 'ID_NOT_EXISTS') return { code: 2000, data: { status: 'ID_NOT_EXISTS' } };
-    const done = read.status !== 'PROCESSING';
+    const request = this.requests.get(id);
+    if (!request) return { code: 2000, data: { status: 'ID_NOT_EXISTS' } };
+    const tasks = Object.entries(request.sceneIdMap).filter(([, uri]) => STORAGE_URI.test(uri));
+    const elapsed = this.now() - request.createdAt;
+    const finished = elapsed >= this.processingMs ? tasks.length : Math.min(tasks.length, Math.floor((elapsed / this.processingMs) * tasks.length));
     const completionSceneMap: Record<string, string> = {};
-    if (done) for (const sceneId of Object.values(read.successTaskMap ?? {})) completionSceneMap[sceneId] = `gs://rosetta-results/${id}/${sceneId}.json`;
-    return { code: 2000, data: { status: done ? 'Completed' : 'In Progress', completionPoolSchedule: done ? 100 : 0, completionSceneMap } };
+    for (const [sceneId] of tasks.slice(0, finished)) completionSceneMap[sceneId] = `gs://rosetta-results/${id}/${sceneId}.json`;
+    const completionPoolSchedule = tasks.length === 0 ? 0 : Math.round((finished / tasks.length) * 10_000) / 100;
+    const done = elapsed >= this.processingMs;
+    return { code: 2000, data: { status: done ? 'Completed' : 'In Progress', completionPoolSchedule, completionSceneMap } };
   }
 
   /** GET /sampling/getSamplingAccuracy: rates for a package, 57008 for one the platform does not have. */

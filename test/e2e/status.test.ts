@@ -1,9 +1,11 @@
 // rosetta status and --wait: the real CLI against the simulator, whose requests move from
 // PROCESSING to FINISHED (or FAILED) after processingMs.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan } from '../helpers/e2e.js';
+import { BIN } from '../helpers/cli.js';
+import { E2E_CREDENTIALS, SECRET, annotationRequest, readState, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';
 
@@ -27,12 +29,65 @@ describe('rosetta status', () => {
     const early = await rosetta(sim, dir, ['status', '--format', 'json']);
     expect(early.code).toBe(0);
     const report = json(early.stdout);
-    expect(report.resources.find((r) => r.kind === 'AnnotationRequest')).toMatchObject({ status: 'PROCESSING', successTasks: 0, errorScenes: 0 });
+    expect(report.resources.find((r) => r.kind === 'AnnotationRequest')).toMatchObject({ status: 'PROCESSING', successTasks: 0, errorScenes: 0, completion: 0, completedScenes: 0 });
     expect(report.resources.find((r) => r.address === pending)).toEqual({ kind: 'SamplingPlan', name: pending.split('/')[1], address: pending, status: 'PENDING' });
     expect(report.summary).toEqual({ PROCESSING: 1, EXISTS: 1, PENDING: 1 });
-    // One read for the request, one for the package; none for the pending create.
-    expect(sim.received.get - before).toBe(2);
+    // Two reads for the request (its status, its progress), one for the package; none for the pending create.
+    expect(sim.received.get - before).toBe(3);
     expect(early.stdout + early.stderr).not.toContain(SECRET);
+  });
+
+  it('shows progress rising to 100: completion and completedScenes in JSON, a percentage in text and markdown', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 3_000 });
+    const scenes = Array.from({ length: 8 }, (_, i) => `    s${i}: gs://bucket/s${i}.json`).join('\n');
+    const dir = tempDir({ 'm.yaml': `apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata:\n  name: req\nspec:\n  annotationRequestName: R\n  campaignId: c\n  sceneIdMap:\n${scenes}\n    broken: not-a-uri\n` });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const seen: number[] = [];
+    for (;;) {
+      const [request] = json((await rosetta(sim, dir, ['status', '--format', 'json'])).stdout).resources;
+      seen.push(request!.completion as number);
+      expect(request!.completedScenes).toBe(Math.round(((request!.completion as number) / 100) * 8));
+      if (request!.status === 'FINISHED') break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    // Rising, never falling, to 100 (the unreadable scene is no task: it never counts against it).
+    expect(seen.length).toBeGreaterThan(2);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
+    const text = await rosetta(sim, dir, ['status']);
+    expect(text.stdout).toContain('AnnotationRequest/req  FINISHED  100%  8 tasks, 8 finished, 1 error scenes');
+    const markdown = await rosetta(sim, dir, ['status', '--format', 'markdown']);
+    expect(markdown.stdout).toContain('| `AnnotationRequest/req` | FINISHED | 100% | 8 tasks, 8 finished, 1 error scenes');
+  });
+
+  it('--wait prints a line per change of progress in a pipe', async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 5_000 });
+    const scenes = Array.from({ length: 4 }, (_, i) => `    s${i}: gs://bucket/s${i}.json`).join('\n');
+    const dir = tempDir({ 'm.yaml': `apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata:\n  name: req\nspec:\n  annotationRequestName: R\n  campaignId: c\n  sceneIdMap:\n${scenes}\n` });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    const wait = await rosetta(sim, dir, ['status', '--wait', '--timeout', '1m']);
+    expect(wait.code).toBe(0);
+    const lines = wait.stdout.split('\n').filter((l) => l.startsWith('AnnotationRequest/req'));
+    expect(lines[0]).toMatch(/^AnnotationRequest\/req  PROCESSING  (0|25)%/);
+    expect(lines.at(-1)).toBe('AnnotationRequest/req  FINISHED  100%  4 tasks, 4 finished, 0 error scenes (id ' + readState(dir).resources['AnnotationRequest/req']!.annotationRequestId + ')');
+    expect(wait.stdout).not.toContain('\x1b['); // no cursor movement outside a terminal
+  });
+
+  it('--wait in a terminal redraws one table with progress bars in place', { timeout: 30_000 }, async () => {
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS], processingMs: 4_000 });
+    const scenes = Array.from({ length: 4 }, (_, i) => `    s${i}: gs://bucket/s${i}.json`).join('\n');
+    const dir = tempDir({ 'm.yaml': `apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata:\n  name: req\nspec:\n  annotationRequestName: R\n  campaignId: c\n  sceneIdMap:\n${scenes}\n` });
+    expect((await rosetta(sim, dir, ['apply', '--auto-approve'])).code).toBe(0);
+    // util-linux script(1) runs the command on a real pseudo-terminal.
+    const child = spawn('script', ['-qfec', `${process.execPath} ${BIN} status --wait --timeout 1m`, '/dev/null'], { cwd: dir, env: spawnEnv(sim) });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('\x1b[1F\x1b[J'); // back over the one-line table, then drawn again
+    expect(output).toMatch(/AnnotationRequest\/req  PROCESSING  [█░]{20} +(0|25|50)%/);
+    expect(output).toContain(`AnnotationRequest/req  FINISHED  ${'█'.repeat(20)}   100%`);
   });
 
   it('lists error scenes, exact counts, and the package rates', async () => {
@@ -81,7 +136,7 @@ describe('rosetta status', () => {
     expect((await rosetta(sim, dir, ['status'], { GITHUB_STEP_SUMMARY: summary })).code).toBe(0);
     const markdown = readFileSync(summary, 'utf8');
     expect(markdown).toContain('### rosetta status');
-    expect(markdown).toContain('| `AnnotationRequest/req` | FINISHED | 1 tasks, 1 error scenes');
+    expect(markdown).toContain('| `AnnotationRequest/req` | FINISHED | 100% | 1 tasks, 1 finished, 1 error scenes');
   });
 });
 

@@ -107,7 +107,7 @@ export function printStatus({ report, outcome }: WaitResult, options: ShowStatus
     return;
   }
   if (!options.wait) {
-    io.stdout(renderStatusText(report));
+    io.stdout(renderStatusText(report, io.terminal));
     return;
   }
   io.stdout(`\nStatus: ${summaryText(report) || 'no resources'}.\n`);

@@ -5,7 +5,7 @@ import { RosettaError } from '../../errors.js';
 import type { ConfirmRequest, IoHost, RosettaEvent } from '../../host/events.js';
 import { planTextChunks } from '../../plan/render-text.js';
 import { pluralise, printable } from '../../text.js';
-import { statusLine } from '../commands/status-output.js';
+import { statusLine, statusLines } from '../commands/status-output.js';
 import { writeChunks, type Io } from '../io.js';
 import { ListrProgress } from './listr-progress.js';
 import { plainProgress } from './plain-progress.js';
@@ -18,6 +18,12 @@ import { plainProgress } from './plain-progress.js';
 export function cliHost(io: Io, format: 'text' | 'json' | 'markdown' = 'text'): IoHost {
   const text = format === 'text';
   const progress: (event: ApplyEvent) => void | Promise<void> = !text ? () => undefined : io.interactive ? new ListrProgress().handle : plainProgress(io.stdout);
+  /** Lines drawn by the last redraw, to move back over. */
+  let drawn = 0;
+  const redraw = (lines: readonly string[]): void => {
+    io.stdout(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
+    drawn = lines.length;
+  };
   return {
     notify(event: RosettaEvent): void | Promise<void> {
       switch (event.code) {
@@ -28,7 +34,10 @@ export function cliHost(io: Io, format: 'text' | 'json' | 'markdown' = 'text'): 
         case 'state.resolve.unchecked':
           return io.stderr(`warning: sampling package ${event.data.samplingPackageId} was not checked on the platform (set ROSETTA_ENDPOINT and the keys to check it)\n`);
         case 'status.changed':
-          if (text) for (const r of event.data.changed) io.stdout(`${statusLine(r)}\n`);
+          if (!text) return;
+          // A terminal redraws the table in place; pipes and CI logs get a line per change.
+          if (io.terminal) return redraw(statusLines({ resources: event.data.all, summary: {} }, true));
+          for (const r of event.data.changed) io.stdout(`${statusLine(r)}\n`);
           return;
         case 'apply.begin':
         case 'apply.create.start':
