@@ -161,6 +161,20 @@ function buildProgram(io: Io): Command {
       await statusCommand(paths, options, io);
     });
 
+  const results = program.command('results').description('the finished results of annotation requests (reads the API; never creates)');
+  addStateAndApiOptions(results.command('pull'))
+    .description('write each applied annotation request\'s finished results to DIR/<name>.jsonl, one {"sceneId", "uri"} line per scene; a rerun adds only what is new')
+    .argument('[paths...]', 'manifest files or directories: only their requests (default: every request in state)')
+    .requiredOption('--out <dir>', 'the folder the JSONL files go to (made if missing)')
+    .option('--target <KIND/NAME>', 'only this annotation request (repeatable)', collect, [])
+    .option('--concurrency <n>', 'requests read at once', '4')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(requestTimeoutOption('30s'))
+    .action(async (paths: string[], options) => {
+      const { resultsPullCommand } = await import('./commands/results.js');
+      await resultsPullCommand(paths, options, io);
+    });
+
   stateOption(program.command('reconcile'))
     .description('the GitOps mode: a controller that applies the manifests of a directory or git repository, with metrics, webhooks and leader election')
     .requiredOption('--source <dir|git-url>', 'a directory, or a git URL (file://, https://, ssh://) cloned once and fetched every cycle')
