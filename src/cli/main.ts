@@ -190,6 +190,8 @@ function buildProgram(io: Io): Command {
     .addOption(requestTimeoutOption('2m'))
     .addOption(new Option('--log-format <format>', 'json lines, or text for people').choices(['json', 'text']).default('json'))
     .option('--cache-dir <dir>', 'where git sources are cloned (default ~/.cache/rosetta/sources)')
+    .option('--refresh-interval <duration>', 'the leader also reads the platform this often (as plan --refresh): drift, lost resources and progress in logs, metrics and notifications (default: off)')
+    .option('--notify <url|github>', 'POST an event per created, adopted, updated, failed, pending, invalid revision, drift, finished and failed request to this URL (repeatable; signed with ROSETTA_NOTIFY_SECRET; Slack webhooks get Slack\'s shape); github: commit statuses, with GITHUB_TOKEN', collect, [])
     .action(async (options) => {
       const { reconcileCommand } = await import('./commands/reconcile.js');
       await reconcileCommand(options, io);

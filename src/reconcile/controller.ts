@@ -7,7 +7,9 @@
  */
 import { isRosettaError } from '../errors.js';
 import type { HeldLock } from '../state/lock.js';
+import type { Kind } from '../model/resources.js';
 import { runCycle, type CycleDeps, type CycleOutcome } from './cycle.js';
+import { refreshRound } from './refresh-loop.js';
 import { startServer } from './server.js';
 
 /** What every cycle runs with (the rest of CycleDeps is the controller's own). */
@@ -15,6 +17,8 @@ export type CycleSettings = Omit<CycleDeps, 'stop' | 'known'>;
 
 export interface ControllerOptions extends CycleSettings {
   intervalMs: number;
+  /** --refresh-interval: read the platform this often while leading (refresh-loop.ts); off when absent. */
+  refreshIntervalMs?: number | undefined;
   /** Standbys wait for the leader lock (PostgreSQL); false: a second replica fails fast (file state). */
   standby: boolean;
   listen?: string | undefined;
@@ -129,10 +133,31 @@ export class Controller {
       this.wake?.();
     };
     leader.lost?.addEventListener('abort', onLost, { once: true });
+    const led = new AbortController();
+    const refreshing = this.refreshLoop(AbortSignal.any([led.signal, this.stopping.signal]), () => this.leading && leader.held !== false);
     try {
       await this.leadCycles(leader);
     } finally {
+      led.abort();
+      await refreshing;
       leader.lost?.removeEventListener('abort', onLost);
+    }
+  }
+
+  /** --refresh-interval: a read of the platform every interval while this replica leads; a failed one is logged. */
+  private async refreshLoop(stop: AbortSignal, leading: () => boolean): Promise<void> {
+    const every = this.options.refreshIntervalMs;
+    if (every === undefined) return;
+    const drifted = new Map<string, Kind>();
+    for (let round = 0; ; round++) {
+      await abortableSleep(every, stop);
+      if (stop.aborted || !leading()) return;
+      try {
+        const { read, drifted: found } = await refreshRound({ ...this.options, known: this.known, drifted }, round);
+        this.options.logger.info({ read, drifted: found }, `refreshed ${read} resources from the platform`);
+      } catch (error) {
+        this.options.logger.error({ err: message(error) }, `refresh failed: ${message(error)}`);
+      }
     }
   }
 
@@ -182,6 +207,19 @@ export class Controller {
       if (this.stopping.signal.aborted) done();
     });
   }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function message(error: unknown): string {

@@ -18,6 +18,9 @@ import type { Summary } from '../model/changes.js';
 import type { StateStore } from '../state/store.js';
 import type { ResourceRecord, State } from '../model/records.js';
 import type { CycleResult, ReconcileMetrics } from './metrics.js';
+import type { Notifier, NotifyEvent, NotifyEventName } from './notify.js';
+import type { ResourceResult } from '../model/results.js';
+import { printable } from '../text.js';
 import type { Source } from './source.js';
 
 export interface CycleDeps {
@@ -34,6 +37,8 @@ export interface CycleDeps {
   stop: AbortSignal;
   /** Last known status per address, carried between cycles (requests still PROCESSING are read again). */
   known: Map<string, string>;
+  /** Where events go (--notify); absent or without targets: nowhere. */
+  notifier?: Notifier | undefined;
 }
 
 export interface CycleOutcome {
@@ -67,10 +72,15 @@ export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOut
 async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
   const { dir, revision } = await deps.source.checkout();
   const at = { revision };
+  const notify = deps.dryRun ? undefined : deps.notifier;
+  await notify?.commitStatus(revision, 'pending', 'rosetta is applying this revision');
   const loaded = await loadManifests([join(dir, deps.path)], { cwd: dir });
   if (loaded.diagnostics.length > 0) {
     for (const d of loaded.diagnostics.slice(0, 20)) log.error({ ...at, file: d.file, line: d.line, col: d.col, rule: d.rule }, d.message);
-    return { ...at, result: 'invalid', reason: `${loaded.diagnostics.length} problems in the manifests at ${revision}; nothing was sent` };
+    const reason = `${loaded.diagnostics.length} problems in the manifests at ${revision}; nothing was sent`;
+    await notify?.publish([{ key: `invalid_revision:${revision}`, ...event('invalid_revision', null, null, revision, `${reason} (first: ${loaded.diagnostics[0]!.file}:${loaded.diagnostics[0]!.line}: ${loaded.diagnostics[0]!.message})`) }]);
+    await notify?.commitStatus(revision, 'failure', `${loaded.diagnostics.length} problems in the manifests; nothing was sent`);
+    return { ...at, result: 'invalid', reason };
   }
   // The state lock for this cycle (taken by the action): an apply from CI and the controller never run at once.
   const result = await applyAction({
@@ -83,12 +93,14 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
     conflicts: 'leave',
     stop: deps.stop,
   });
-  await pollStatus(deps, result.state);
   const { report, plan } = result;
+  await notify?.publish(report.results.flatMap((r) => resultEvent(r, revision)));
+  await pollStatus(deps, result.state, revision);
   // What the plan showed, and what this run itself left for a person (held or pending during the run).
   deps.metrics.setAttention({ ...plan.summary, held: result.held, pending: result.pending });
   const failed = result.stateFailure !== undefined || report.summary.failed > 0;
   const applied = report.results.length > 0 ? { applied: report.summary } : {};
+  await notify?.commitStatus(revision, failed ? 'failure' : 'success', failed ? `${report.summary.failed} creates failed` : `applied: ${report.summary.created} created, ${report.summary.adopted} adopted, ${report.summary.updated} updated`);
   return {
     ...at,
     result: failed ? 'failed' : 'success',
@@ -100,14 +112,33 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
 }
 
 /** Reads requests not known to be settled, and counts every resource by its last known status. */
-async function pollStatus(deps: CycleDeps, state: State): Promise<void> {
+async function pollStatus(deps: CycleDeps, state: State, revision: string | null): Promise<void> {
   const unsettled = Object.entries(state.resources)
     .filter(([address, r]) => r.kind === 'AnnotationRequest' && !['FINISHED', 'FAILED'].includes(deps.known.get(address) ?? ''))
     .map(([address]) => address);
-  if (unsettled.length > 0) {
-    const report = await readStatus(state, { client: deps.client, only: new Set(unsettled) });
-    for (const r of report.resources) deps.known.set(r.address, r.status);
+  if (unsettled.length > 0) await readRequests(deps, state, new Set(unsettled), revision);
+  countResources(deps, state);
+}
+
+/**
+ * Reads the status of these annotation requests: the last known status for the resource gauge, the
+ * completion ratio, and a `finished` or `annotation_failed` event when one settles.
+ */
+export async function readRequests(deps: Pick<CycleDeps, 'client' | 'known' | 'metrics' | 'notifier' | 'dryRun'>, state: State, only: ReadonlySet<string>, revision: string | null): Promise<void> {
+  const report = await readStatus(state, { client: deps.client, only });
+  const events: (NotifyEvent & { key: string })[] = [];
+  for (const r of report.resources) {
+    if (r.kind !== 'AnnotationRequest') continue;
+    deps.known.set(r.address, r.status);
+    if (r.completion !== undefined) deps.metrics.completion.set({ name: r.name }, r.completion / 100);
+    if (r.status === 'FINISHED') events.push({ key: `finished:${r.address}`, ...event('finished', r.kind, r.name, revision, `all tasks finished: ${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes`) });
+    if (r.status === 'FAILED') events.push({ key: `annotation_failed:${r.address}`, ...event('annotation_failed', r.kind, r.name, revision, `the platform failed the request: ${r.errorScenes ?? 0} error scenes`) });
   }
+  if (!deps.dryRun) await deps.notifier?.publish(events);
+}
+
+/** Every resource by kind and last known status, for the resource gauge. */
+function countResources(deps: Pick<CycleDeps, 'known' | 'metrics'>, state: State): void {
   const counts = new Map<string, number>();
   for (const [address, record] of Object.entries(state.resources)) {
     const status = lastKnownStatus(address, record, deps.known);
@@ -115,6 +146,21 @@ async function pollStatus(deps: CycleDeps, state: State): Promise<void> {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   deps.metrics.setResources(counts);
+}
+
+/** The event for a create's (or update's) result, if it is one a person is told of. */
+function resultEvent(r: ResourceResult, revision: string): (NotifyEvent & { key: string })[] {
+  const name = r.pending ? 'pending' : r.outcome === 'skipped' ? undefined : r.outcome;
+  if (name === undefined) return [];
+  const ids = r.annotationRequestId ? ` (annotationRequestId ${r.annotationRequestId})` : r.samplingPackageId !== undefined ? ` (samplingPackageId ${r.samplingPackageId})` : '';
+  const message = r.outcome === 'failed' ? `${r.message ?? 'failed'}${r.code === undefined ? '' : ` (code ${r.code})`}` : `${r.outcome}${ids}`;
+  // An update may come again with another revision; a create, adoption or failure once per resource.
+  const key = name === 'updated' ? `updated:${r.address}:${revision}` : `${name}:${r.address}`;
+  return [{ key, ...event(name, r.kind, r.name, revision, message) }];
+}
+
+export function event(name: NotifyEventName, kind: string | null, resource: string | null, revision: string | null, message: string): NotifyEvent {
+  return { event: name, kind, name: resource, revision, message: printable(message), time: new Date().toISOString() };
 }
 
 /** The status metric's label: requests as last read; packages are not re-read every cycle. */

@@ -20,6 +20,9 @@ export class ReconcileMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly drift = new Gauge({ name: 'rosetta_drift_resources', help: 'Resources the last refresh (--refresh-interval) found drifted or gone on the platform, by kind.', labelNames: ['kind'] as const, registers: [this.registry] });
+  readonly completion = new Gauge({ name: 'rosetta_annotation_completion_ratio', help: 'How far along each annotation request is: its completion pool share, 0 to 1.', labelNames: ['name'] as const, registers: [this.registry] });
+  readonly notifications = new Counter({ name: 'rosetta_notifications_total', help: 'Notifications by target (without its secret path) and result: sent, or failed after every retry.', labelNames: ['target', 'result'] as const, registers: [this.registry] });
   readonly leader = new Gauge({ name: 'rosetta_leader', help: '1 while this replica is the leader that applies, 0 on a standby.', registers: [this.registry] });
 
   constructor() {

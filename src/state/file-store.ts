@@ -8,6 +8,7 @@ import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promis
 import { dirname } from 'node:path';
 import { emptyState, type State } from '../model/records.js';
 import { BodyPacks } from './body-packs.js';
+import { NotificationFile } from './notification-file.js';
 import { fsyncDirectory, realFs, writeFileDurably, type DurableFs } from './durable-write.js';
 import { stateIoError } from './io-errors.js';
 import { JournalWriter, journalLine, replayJournal } from './journal.js';
@@ -32,6 +33,7 @@ export class FileStateStore implements StateStore {
   private backedUp = false;
   private directoryReady = false;
   private readonly bodies: BodyPacks;
+  private readonly notified: NotificationFile;
   /** Open from the first journalled write of a run until the lock is released. */
   private journal: JournalWriter | undefined;
   /** Size of state.json as last read or written: the journal is compacted when it outgrows it. */
@@ -52,6 +54,7 @@ export class FileStateStore implements StateStore {
     this.backupPath = `${path}.backup`;
     this.journalPath = `${path}.journal`;
     this.bodies = new BodyPacks(`${path}.bodies`);
+    this.notified = new NotificationFile(`${path}.notified`);
   }
 
   /** state.json, then the journal's commits since it was last compacted. */
@@ -244,6 +247,11 @@ export class FileStateStore implements StateStore {
 
   getBody(digest: string): Promise<unknown> {
     return this.bodies.getBody(digest);
+  }
+
+  async claimNotifications(keys: readonly string[]): Promise<string[]> {
+    await this.ensureDirectory();
+    return this.notified.claim(keys);
   }
 
   private async ensureDirectory(): Promise<void> {

@@ -45,6 +45,15 @@ export interface BodyStore {
   getBody(digest: string): Promise<unknown>;
 }
 
+/**
+ * What reconcile --notify sent, by event key (`created\0Folder/helix`): kept with the state so an
+ * event goes out at most once across restarts and replicas.
+ */
+export interface NotificationLog {
+  /** Records the keys not recorded before, in one durable step, and returns those (the events to send). */
+  claimNotifications(keys: readonly string[]): Promise<string[]>;
+}
+
 /** Where state lives (statemgr-like: small interfaces, one shared test suite for every store). */
 /** A lock that `state unlock` removed: which one, who held it (unknown if its file was unreadable), where. */
 export interface UnlockedLock {
@@ -53,7 +62,7 @@ export interface UnlockedLock {
   where: string;
 }
 
-export interface StateStore extends StateReader, StateWriter, StateLocker, BodyStore {
+export interface StateStore extends StateReader, StateWriter, StateLocker, BodyStore, NotificationLog {
   /** Where the state is, for messages; never holds a password. */
   readonly location: string;
   /** Releases connections; the store is not used afterwards. */

@@ -1,18 +1,17 @@
 // rosetta reconcile: a real git repository on disk, the real simulator, real HTTP, real processes.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/sim/server.js';
-import { BIN, REPO_ROOT } from '../helpers/cli.js';
-import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan, spawnEnv } from '../helpers/e2e.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { E2E_CREDENTIALS, annotationRequest, rosetta, samplingPlan } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { adminQuery, cutRosettaConnections, databaseOf, describePostgres, freshDatabase } from '../helpers/postgres.js';
 import { simulator } from '../helpers/sim.js';
+import { HOOK_SECRET, metric, startController, until } from '../helpers/reconcile.js';
 
-const HOOK_SECRET = 'hook-secret-DO-NOT-PRINT';
 
 function gitRepo(files: Record<string, string>, branch = 'main'): string {
   const repo = tempDir();
@@ -28,47 +27,6 @@ function commit(repo: string, files: Record<string, string>, message: string): v
   }
   execFileSync('git', ['add', '-A'], { cwd: repo });
   execFileSync('git', ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', 'commit', '-q', '-m', message], { cwd: repo });
-}
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-interface Controller {
-  child: ChildProcess;
-  url: () => string;
-  log: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `rosetta reconcile` and waits until it serves HTTP. */
-async function startController(sim: Pick<Simulator, 'url'>, args: string[], env: Record<string, string> = {}): Promise<Controller> {
-  const child = spawn(process.execPath, [BIN, 'reconcile', '--listen', '127.0.0.1:0', '--cache-dir', join(tempDir(), 'cache'), ...args], { env: spawnEnv(sim, { ROSETTA_WEBHOOK_SECRET: HOOK_SECRET, ...env }) });
-  running.push(child);
-  let log = '';
-  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let url = '';
-  await until(() => {
-    url = /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1] ?? '';
-    return url !== '';
-  });
-  return { child, url: () => url, log: () => log, exited };
-}
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function metric(url: string, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(name));
-  return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
 const github = (url: string, body: string, secret = HOOK_SECRET) =>

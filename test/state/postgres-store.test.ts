@@ -44,7 +44,7 @@ describePostgres('PostgreSQL state store', () => {
     const locks = await Promise.all(Array.from({ length: 4 }, (_, i) => open(fresh, `w${i}`).lock({ command: 'test' })));
     await Promise.all(locks.map((l) => l.release()));
     const { rows } = await adminQuery('SELECT version FROM rosetta.schema_version', [], fresh);
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('locks two workspaces whose names share a 32-bit hash independently', async () => {
@@ -101,7 +101,7 @@ describePostgres('PostgreSQL state store', () => {
     const fresh = await freshDatabase();
     await (await open(fresh).lock({ command: 'test' })).release();
     await adminQuery('INSERT INTO rosetta.schema_version (version) VALUES (99)', [], fresh);
-    await expect(open(fresh).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', message: expect.stringContaining('schema version 99; this rosetta knows up to 2') });
+    await expect(open(fresh).read()).rejects.toMatchObject({ code: 'ROS_STATE_CORRUPT', message: expect.stringContaining('schema version 99; this rosetta knows up to 3') });
   });
 
   it('writes nothing once the lock\'s connection is gone', async () => {

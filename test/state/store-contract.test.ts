@@ -18,7 +18,8 @@ afterEach(async () => {
   for (const store of opened.splice(0)) await store.close();
 });
 
-function contract(make: () => StateStore): void {
+/** `concurrentReplicas`: the store serves replicas running at once (PostgreSQL; a file state has one). */
+function contract(make: () => StateStore, concurrentReplicas = true): void {
   const open = () => {
     const store = make();
     opened.push(store);
@@ -137,6 +138,18 @@ function contract(make: () => StateStore): void {
     await after.release();
   });
 
+  it('records notified event keys once: a second claim of the same key, from another instance too, gets nothing', async () => {
+    const first = open();
+    expect(await first.claimNotifications(['created:Folder/a', 'created:Folder/b', 'created:Folder/a'])).toEqual(['created:Folder/a', 'created:Folder/b']);
+    expect(await first.claimNotifications(['created:Folder/a'])).toEqual([]);
+    const other = open();
+    expect(await other.claimNotifications(['created:Folder/b', 'finished:AnnotationRequest/r'])).toEqual(['finished:AnnotationRequest/r']);
+    if (!concurrentReplicas) return;
+    // Two replicas claiming the same new key at once (a failover): exactly one gets it.
+    const [x, y] = await Promise.all([open().claimNotifications(['drift:Campaign/c']), open().claimNotifications(['drift:Campaign/c'])]);
+    expect([...x, ...y]).toEqual(['drift:Campaign/c']);
+  });
+
   it('force-unlocks the reconcile leader lock too, naming it', async () => {
     await open().lockLeader({ command: 'rosetta reconcile' });
     expect(await open().forceUnlock()).toEqual([expect.objectContaining({ lock: 'leader', holder: expect.objectContaining({ command: 'rosetta reconcile' }) })]);
@@ -151,7 +164,7 @@ describe('file state store (contract)', () => {
   contract(() => {
     path ||= join(tempDir(), 'nested/state.json');
     return new FileStateStore(path);
-  });
+  }, false);
   afterEach(() => void (path = ''));
 });
 

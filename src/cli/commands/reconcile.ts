@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import { RosettaError } from '../../errors.js';
 import { Controller } from '../../reconcile/controller.js';
 import { ReconcileMetrics } from '../../reconcile/metrics.js';
+import { Notifier, githubRepository, webhookTarget, type NotifyTarget } from '../../reconcile/notify.js';
 import { parseListen } from '../../reconcile/server.js';
 import { openSource } from '../../reconcile/source.js';
 import { isPostgresUrl } from '../../state/postgres/url.js';
@@ -25,6 +26,8 @@ export interface ReconcileOptions extends StateOptions {
   concurrency: string;
   logFormat: 'json' | 'text';
   cacheDir?: string;
+  refreshInterval?: string;
+  notify: string[];
 }
 
 export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<void> {
@@ -37,12 +40,16 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   } catch (error) {
     throw new RosettaError('ROS_USAGE', (error as Error).message);
   }
+  const refreshIntervalMs = options.refreshInterval === undefined ? undefined : parseDuration('--refresh-interval', options.refreshInterval);
+  if (refreshIntervalMs !== undefined && refreshIntervalMs < 1000) throw new RosettaError('ROS_USAGE', '--refresh-interval: at least 1s');
+  const targets = notifyTargets(options.notify, options.source, io.env);
   const logger = createLogger(options.logFormat, io);
   const metrics = new ReconcileMetrics();
   const cacheDir = options.cacheDir ?? join(io.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rosetta', 'sources');
   const source = openSource(options.source, { ref: options.ref, cacheDir, cwd: io.cwd });
   const store = openStateStore(options, io);
   const client = apiClient(options, io, { onAnswer: (endpoint, code) => metrics.apiRequests.inc({ endpoint, code }) });
+  const notifier = new Notifier({ targets, secret: io.env.ROSETTA_NOTIFY_SECRET || undefined, log: store, logger, onSent: (target, result) => metrics.notifications.inc({ target, result }) });
   const controller = new Controller({
     source,
     path: options.path,
@@ -56,6 +63,8 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     standby: isPostgresUrl(stateLocation(options, io.env) ?? ''),
     listen: options.listen,
     webhookSecret: io.env.ROSETTA_WEBHOOK_SECRET || undefined,
+    refreshIntervalMs,
+    notifier,
   });
   logger.info({ source: source.display, state: store.location, dryRun: options.dryRun ?? false, intervalMs }, `reconciling ${source.display} into ${store.location}`);
   const onSignal = () => controller.shutdown();
@@ -67,10 +76,30 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // What is queued gets a little time to go out (a one-off run's events, above all).
+    await notifier.close(options.once ? 30_000 : 5_000);
     await client.close();
     await store.close();
   }
   if (code !== 0) throw new ExitCode(code);
+}
+
+/** --notify URL (repeatable) and --notify github, checked before anything starts. */
+function notifyTargets(values: readonly string[], source: string, env: NodeJS.ProcessEnv): NotifyTarget[] {
+  return values.map((value) => {
+    if (value !== 'github') {
+      try {
+        return webhookTarget(value);
+      } catch (error) {
+        throw new RosettaError('ROS_USAGE', (error as Error).message.startsWith('--notify') ? (error as Error).message : `--notify: not a URL: ${printable(value)}`);
+      }
+    }
+    const repository = githubRepository(source);
+    if (!repository) throw new RosettaError('ROS_USAGE', '--notify github: the source is not a GitHub repository (https://github.com/OWNER/REPO or git@github.com:OWNER/REPO.git)');
+    const token = env.GITHUB_TOKEN;
+    if (!token) throw new RosettaError('ROS_USAGE', '--notify github needs GITHUB_TOKEN (a token that may write commit statuses)');
+    return { type: 'github', ...repository, apiUrl: env.GITHUB_API_URL || 'https://api.github.com', token };
+  });
 }
 
 /** JSON lines on stderr (level, time, msg, fields), or one readable line per entry for people. */

@@ -48,6 +48,17 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
         key integer GENERATED ALWAYS AS IDENTITY UNIQUE
       );`,
   },
+  {
+    version: 3,
+    sql: `
+      -- What reconcile --notify sent, per workspace and event key: at most once across replicas.
+      CREATE TABLE rosetta.notified (
+        workspace text NOT NULL,
+        key text NOT NULL,
+        notified_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workspace, key)
+      );`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

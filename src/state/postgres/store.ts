@@ -151,6 +151,16 @@ export class PostgresStateStore implements StateStore {
     return rows[0] ? (JSON.parse(rows[0].body) as unknown) : undefined;
   }
 
+  /** One statement: a key another replica recorded first is not returned, so it is not sent twice. */
+  async claimNotifications(keys: readonly string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    await this.init();
+    const { rows } = await this.run('write', (client) =>
+      client.query<{ key: string }>('INSERT INTO rosetta.notified (workspace, key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING RETURNING key', [this.workspace, [...new Set(keys)]]),
+    );
+    return rows.map((r) => r.key);
+  }
+
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
   }
