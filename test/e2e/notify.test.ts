@@ -155,7 +155,7 @@ describe('the notifier', () => {
 
   it("sends Slack's shape to a Slack incoming webhook", async () => {
     const hook = await receiver();
-    const notifier = new Notifier({ targets: [{ ...webhookTarget(hook.url), slack: true }], log: new FileStateStore(join(tempDir(), 's.json')), logger: quiet });
+    const notifier = new Notifier({ targets: [{ type: 'webhook', url: hook.url, slack: true }], log: new FileStateStore(join(tempDir(), 's.json')), logger: quiet });
     await notifier.publish([{ key: 'failed:Campaign/c', event: 'failed', kind: 'Campaign', name: 'c', revision: 'abc123', message: 'Create campaign failed. (code 51005)', time: 't' }]);
     await notifier.close(5_000);
     expect(hook.received.map((r) => JSON.parse(r.body) as unknown)).toEqual([{ text: 'rosetta failed: Campaign/c (abc123): Create campaign failed. (code 51005)' }]);
