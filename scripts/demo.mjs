@@ -40,6 +40,7 @@ try {
   await step('nothing left to do (exit 0)', ['plan', 'examples/', '--detailed-exitcode']);
   await step('what the state now records', ['state', 'list']);
   await step('what the platform did with it (waits until it has processed the requests)', ['status', '--wait', '--timeout', '1m']);
+  await step('fetch the finished results, a JSONL file per request (a rerun adds only what is new)', ['results', 'pull', '--out', join(stateDir, 'results')]);
   const packages = sim.platform.listSamplingPackages().length;
   const requests = sim.platform.listAnnotationRequests().length;
   const { pipeline } = sim.platform;
