@@ -114,6 +114,17 @@ function buildProgram(io: Io): Command {
   const addStateAndApiOptions = (command: Command): Command =>
     stateOption(command).addOption(endpointOption()).addOption(insecureOption()).addOption(maxFileSize());
 
+  program
+    .command('render')
+    .description('print every manifest after generators and data files are expanded, in a stable order (reads no state, calls no API)')
+    .argument('[paths...]', 'manifest files or directories (default: the current directory)')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .addOption(maxFileSize())
+    .action(async (paths: string[], options) => {
+      const { renderCommand } = await import('./commands/render.js');
+      await renderCommand(paths, options, io);
+    });
+
   addStateAndApiOptions(program.command('plan'))
     .description('diff the manifests against the state and show what apply would send')
     .argument('[paths...]', 'manifest files or directories (default: the current directory)')

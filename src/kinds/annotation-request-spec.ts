@@ -21,13 +21,15 @@ export function deriveAnnotationRequestId(campaignId: string, name: string): str
 
 /** The request body with its id first: the id given in the spec, or the one derived for it; the campaign resolved. */
 export function annotationRequestBody(annotationRequestId: string, campaignId: string, spec: Spec): AnnotationRequestBody {
-  const { annotationRequestId: _given, campaignRef: _ref, campaignId: _campaign, ...rest } = spec;
+  const { annotationRequestId: _given, campaignRef: _ref, campaignId: _campaign, sceneIdMapFrom: _from, ...rest } = spec;
   const { annotationRequestName, sceneIdMap, ...optional } = rest as unknown as Omit<AnnotationRequestBody, 'annotationRequestId' | 'campaignId'>;
   return { annotationRequestId, annotationRequestName, campaignId, sceneIdMap, ...optional };
 }
 
 function checkAnnotationRequest(spec: Spec, report: SpecReport): void {
   checkNotBlank(spec, 'annotationRequestName', report);
+  // sceneIdMapFrom has been read into sceneIdMap by now (the manifest stage does that).
+  if (spec.sceneIdMap === undefined && spec.sceneIdMapFrom === undefined) report([], 'rules.one-of-scenes', 'spec: missing sceneIdMap (scene id → URI) or sceneIdMapFrom (a CSV or JSONL scene list)');
   checkByteLimits(spec, ['annotationRequestId', 'annotationRequestName'], report);
   // Empty ids and URIs are checked here rather than in the schema: ajv's minLength counts code
   // points, which costs seconds over a million scenes. For a map the fast parser marked as large,
@@ -67,8 +69,9 @@ function checkAnnotationRequest(spec: Spec, report: SpecReport): void {
 export const annotationRequestSpec: SpecModule<'AnnotationRequest'> = {
   kind: 'AnnotationRequest',
   rank: 2,
-  identifierFields: ['annotationRequestId', 'annotationRequestName', 'campaignId', 'campaignRef'],
+  identifierFields: ['annotationRequestId', 'annotationRequestName', 'campaignId', 'campaignRef', 'sceneIdMapFrom'],
   references: [{ field: 'campaignRef', kind: 'Campaign', alternative: 'campaignId' }],
+  dataFiles: [{ field: 'sceneIdMapFrom', into: 'sceneIdMap', format: 'scene-list' }],
   identityField: 'annotationRequestId',
   unique: [
     { field: 'annotationRequestId', rule: 'cross.duplicate-id' },

@@ -144,6 +144,8 @@ export interface DataFileField {
   field: string;
   /** `taxonomyDetails`: the file's content goes here; errors inside it name the file's own lines. */
   into: string;
+  /** `document` (default): one JSON or YAML document; `scene-list`: a CSV (sceneId,uri) or JSONL scene list, streamed. */
+  format?: 'document' | 'scene-list';
 }
 
 /** A spec field whose value must be unique across the manifests of a kind. */

@@ -9,6 +9,7 @@ import { addressOf, type Kind, type SourcePosition } from '../model/resources.js
 import { article } from '../text.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ParsedDocument } from './parse.js';
+import type { Origin } from './generators.js';
 import { positionOf, type PathSegment } from './positions.js';
 
 /** A document whose envelope is valid, so its kind and name are known. */
@@ -18,6 +19,8 @@ export interface Candidate {
   kind: Kind;
   name: string;
   spec: Record<string, unknown>;
+  /** Made by a generator from a row of its data. */
+  origin?: Origin;
 }
 
 /** What other manifests know each manifest by, per kind: metadata.name → identity (an id or a platform name). */

@@ -14,7 +14,8 @@ import { specModule } from '../kinds/index.js';
 import type { Kind } from '../model/resources.js';
 import { isObject } from '../values.js';
 import type { Diagnostic } from './diagnostics.js';
-import { readSourceFile } from './files.js';
+import { displayPath, readSourceFile } from './files.js';
+import { readSceneList } from './scene-list.js';
 import { parseSource, type ParsedDocument } from './parse.js';
 import { positionOf, type PathSegment } from './positions.js';
 
@@ -24,14 +25,15 @@ export interface WithDataFiles {
   diagnostics: Diagnostic[];
 }
 
-export async function withDataFiles(parsed: ParsedDocument, kind: Kind, manifestPath: string, cwd: string, maxBytes: number): Promise<WithDataFiles> {
+/** `dataFiles` collects the real paths of the files read (a YAML one is then no manifest). */
+export async function withDataFiles(parsed: ParsedDocument, kind: Kind, manifestPath: string, cwd: string, maxBytes: number, dataFiles?: Set<string>): Promise<WithDataFiles> {
   const fields = specModule(kind).dataFiles ?? [];
   const value = parsed.value as Record<string, unknown>;
   if (fields.length === 0 || !isObject(value.spec)) return { parsed, diagnostics: [] };
   let spec: Record<string, unknown> = value.spec;
   let current = parsed;
   const diagnostics: Diagnostic[] = [];
-  for (const { field, into } of fields) {
+  for (const { field, into, format } of fields) {
     const named = spec[field];
     if (typeof named !== 'string' || named === '') continue; // the schema says what is wrong
     const at = (message: string, hint?: string, path: PathSegment[] = ['spec', field]): Diagnostic => ({ rule: 'files.data-file', ...positionOf(current, path), message, ...(hint === undefined ? {} : { hint }) });
@@ -39,7 +41,7 @@ export async function withDataFiles(parsed: ParsedDocument, kind: Kind, manifest
       diagnostics.push({ ...at(`spec: set only one of ${into} and ${field}`, undefined, ['spec', into]), rule: 'rules.one-of-data' });
       continue;
     }
-    const read = await readDataFile(named, manifestPath, cwd, maxBytes);
+    const read = format === 'scene-list' ? await readSceneFile(named, manifestPath, cwd, maxBytes) : await readDataFile(named, manifestPath, cwd, maxBytes, dataFiles);
     if ('problem' in read) {
       diagnostics.push(at(`spec.${field}: ${read.problem}`, read.hint));
       continue;
@@ -56,7 +58,7 @@ export async function withDataFiles(parsed: ParsedDocument, kind: Kind, manifest
 }
 
 /** The document with `spec` in place, positions under spec.<into> looked up in the data file. */
-function placed(parsed: ParsedDocument, spec: Record<string, unknown>, into: string, data: ParsedDocument): ParsedDocument {
+function placed(parsed: ParsedDocument, spec: Record<string, unknown>, into: string, data: Pick<ParsedDocument, 'locate'>): ParsedDocument {
   return {
     file: parsed.file,
     value: { ...(parsed.value as object), spec },
@@ -66,23 +68,51 @@ function placed(parsed: ParsedDocument, spec: Record<string, unknown>, into: str
 }
 
 /** The file's one document; or problems inside the file (at its lines); or a problem with the field's path. */
-type Read = { document: ParsedDocument } | { diagnostics: Diagnostic[] } | { problem: string; hint?: string };
+type Read = { document: Pick<ParsedDocument, 'value' | 'locate'> } | { diagnostics: Diagnostic[] } | { problem: string; hint?: string };
 
-async function readDataFile(named: string, manifestPath: string, cwd: string, maxBytes: number): Promise<Read> {
+/** A scene list (sceneIdMapFrom), as a document whose positions are the list's lines. */
+async function readSceneFile(named: string, manifestPath: string, cwd: string, maxBytes: number): Promise<Read> {
+  const resolved = await resolveDataPath(named, manifestPath);
+  if (!('path' in resolved)) return resolved;
+  const file = displayPath(resolved.path, cwd);
+  const list = await readSceneList(resolved.path, file, maxBytes);
+  if ('diagnostics' in list) return list;
+  return {
+    document: {
+      value: list.map,
+      // Only an error needs a position: finding a scene's line by a scan is fine then.
+      locate: (path) => {
+        const at = path.length > 0 ? list.map.keys.indexOf(String(path[0])) : -1;
+        return { file, line: at >= 0 ? list.lines[at]! : 1, col: 1 };
+      },
+    },
+  };
+}
+
+/**
+ * Where a data file a manifest names is, once it is known to be a file in the manifest's folder or
+ * below (symlinks followed); or what is wrong with the name.
+ */
+export async function resolveDataPath(named: string, manifestPath: string): Promise<{ path: string } | { problem: string; hint?: string }> {
   const root = dirname(manifestPath);
   const outside = { problem: `"${named}" is outside the manifest's folder`, hint: "a data file must be in the manifest's folder or below it, named relative to the manifest" };
   if (isAbsolute(named) || named.includes('\0')) return outside;
-  const path = resolve(root, named);
-  let real: string;
   try {
-    real = await realpath(path);
-    const realRoot = await realpath(root);
-    const rel = relative(realRoot, real);
+    const real = await realpath(resolve(root, named));
+    const rel = relative(await realpath(root), real);
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return outside;
+    return { path: real };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? { problem: `cannot read "${named}": no such file`, hint: 'the path is relative to the manifest' } : { problem: `cannot read "${named}": ${code ?? (error as Error).message}` };
   }
+}
+
+async function readDataFile(named: string, manifestPath: string, cwd: string, maxBytes: number, dataFiles?: Set<string>): Promise<Read> {
+  const resolved = await resolveDataPath(named, manifestPath);
+  if (!('path' in resolved)) return resolved;
+  dataFiles?.add(resolved.path);
+  const real = resolved.path;
   let read: Awaited<ReturnType<typeof readSourceFile>>;
   try {
     read = await readSourceFile(real, cwd, maxBytes);

@@ -22,8 +22,8 @@ type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 /** `envelope`, and one `<kind>Spec` per kind (scripts/build.mjs makes one for every kind the schema's kind enum lists). */
 const validators = createRequire(import.meta.url)('./generated/validators.cjs') as Record<string, Validator>;
 
-/** The kind's spec validator: `definitions.<kind>Spec` of the schema (folderSpec, campaignSpec, …). */
-function specValidator(kind: Kind): Validator {
+/** The kind's spec validator: `definitions.<kind>Spec` of the schema (folderSpec, campaignSpec, …, generatorSpec). */
+function specValidator(kind: Kind | 'Generator'): Validator {
   const validator = validators[`${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`];
   if (!validator) throw new Error(`schemas/manifest.schema.json has no definitions.${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`);
   return validator;
@@ -45,7 +45,7 @@ export function checkSchema(parsed: ParsedDocument): Diagnostic[] {
   const diagnostics = envelope(value) ? [] : toDiagnostics(parsed, envelope.errors ?? [], []);
   const kind = value?.kind;
   const spec = value?.spec;
-  if (isKind(kind) && typeof spec === 'object' && spec !== null && !Array.isArray(spec)) {
+  if ((isKind(kind) || kind === 'Generator') && typeof spec === 'object' && spec !== null && !Array.isArray(spec)) {
     const validateSpec = specValidator(kind);
     if (!validateSpec(withoutLargeMaps(spec))) diagnostics.push(...toDiagnostics(parsed, validateSpec.errors ?? [], ['spec']));
   }

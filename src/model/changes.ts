@@ -2,7 +2,7 @@
  * A plan is a list of changes, one per resource, each a member of a
  * discriminated union on `action`; renderers switch on it exhaustively.
  */
-import type { AnnotationRequestBody, CampaignBody, FolderBody, FolderStatus, Kind, SamplingBody, TaxonomyBody, WorkflowTemplateBody } from './resources.js';
+import type { AnnotationRequestBody, CampaignBody, FolderBody, FolderStatus, Kind, Origin, SamplingBody, TaxonomyBody, WorkflowTemplateBody } from './resources.js';
 import type { ResourceRecord } from './records.js';
 
 export const ACTIONS = ['create', 'update', 'noop', 'conflict', 'pending', 'held', 'orphan', 'drift'] as const;
@@ -12,6 +12,8 @@ interface ChangeBase {
   kind: Kind;
   name: string;
   address: string;
+  /** The generator and row that made the resource, when one did. */
+  origin?: Origin;
 }
 
 export type Create = ChangeBase & {

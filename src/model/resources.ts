@@ -132,6 +132,15 @@ interface ResourceBase {
    * a manifest here also creates): apply waits for them and skips this one if one failed.
    */
   needs?: readonly string[];
+  /** Made by a Generator from a row of its data: which, and which row (1-based), in which file. */
+  origin?: Origin;
+}
+
+/** Where a generated resource came from (plan --format json shows generator and row). */
+export interface Origin {
+  generator: string;
+  row: number;
+  file?: string;
 }
 
 export interface FolderResource extends ResourceBase {

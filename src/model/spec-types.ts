@@ -16,6 +16,8 @@ export type AnnotationRequestSpec = Omit<AnnotationRequestBody, 'annotationReque
   /** The campaign: campaignRef (a Campaign manifest here) or campaignId (one managed elsewhere). */
   campaignId?: string;
   campaignRef?: string;
+  /** A CSV or JSONL scene list next to the manifest, instead of sceneIdMap. */
+  sceneIdMapFrom?: string;
 };
 
 /** Enum fields take the API's number or the name shown. */
@@ -41,6 +43,7 @@ export const ANNOTATION_REQUEST_SPEC_KEYS = {
   campaignId: true,
   campaignRef: true,
   sceneIdMap: true,
+  sceneIdMapFrom: true,
   operatorKeys: true,
   annotationRequestCallback: true,
   annotationResultCallback: true,
@@ -77,7 +80,7 @@ export const SUB_CONDITION_KEYS = {
 
 /** Required keys, also checked against the schema's `required`. */
 export const REQUIRED_KEYS = {
-  AnnotationRequest: ['annotationRequestName', 'sceneIdMap'],
+  AnnotationRequest: ['annotationRequestName'],
   SamplingPlan: ['poolName'],
 } as const satisfies {
   AnnotationRequest: readonly (keyof AnnotationRequestSpec)[];

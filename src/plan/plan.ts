@@ -32,7 +32,7 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
   for (const resource of selected) {
     const digest = options.digests?.get(resource.address) ?? bodyDigest(resource.body);
     const record = state.resources[resource.address];
-    const base = { kind: resource.kind, name: resource.name, address: resource.address };
+    const base = { kind: resource.kind, name: resource.name, address: resource.address, ...(resource.origin ? { origin: resource.origin } : {}) };
     const refreshed = options.refreshed?.get(resource.address);
     // An annotation request the platform lost is created again: its id is ours, so it is safe.
     const gone = refreshed !== undefined && 'gone' in refreshed;
@@ -118,6 +118,7 @@ function folderUpdate(resource: FolderResource, record: ResourceRecord, refreshe
     kind: 'Folder',
     name: resource.name,
     address: resource.address,
+    ...(resource.origin ? { origin: resource.origin } : {}),
     action: 'update',
     helixProjectId: record.helixProjectId,
     fields: [{ field: 'helixStatus', lines: [`- ${current}`, `+ ${resource.helixStatus}`] }],

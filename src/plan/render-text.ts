@@ -19,6 +19,7 @@ export function* planTextChunks(plan: Plan): Generator<string> {
   for (const change of shown) {
     const out: string[] = [];
     out.push(`  ${SYMBOLS[change.action]} ${change.address} ${headline(change)}`);
+    if (change.origin) out.push(`      (made by Generator/${change.origin.generator} from row ${change.origin.row}${change.origin.file ? ` of ${change.origin.file}` : ''})`);
     if (change.action === 'create') for (const line of bodyLines(change.body)) out.push(`      ${line}`);
     if (change.action === 'conflict' || change.action === 'update') {
       for (const field of change.fields) {

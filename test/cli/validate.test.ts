@@ -25,7 +25,7 @@ describe('rosetta validate', () => {
   it('passes the examples with exit 0 and a summary', async () => {
     const result = await runRosetta(['validate', 'examples/']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toBe('15 manifests in 9 files valid (1 Folder, 1 Taxonomy, 1 WorkflowTemplate, 1 Campaign, 4 AnnotationRequest, 7 SamplingPlan); skipped 2 dot-files (examples/ci/.gitlab-ci.yml, examples/deploy/.kubernetes.yaml)\n');
+    expect(result.stdout).toBe('21 manifests in 10 files valid (1 Folder, 1 Taxonomy, 1 WorkflowTemplate, 1 Campaign, 7 AnnotationRequest, 10 SamplingPlan); skipped 2 dot-files (examples/ci/.gitlab-ci.yml, examples/deploy/.kubernetes.yaml)\n');
   });
 
   it('prints file:line:col errors sorted, a summary, exit 1 and no stack trace', async () => {

@@ -16,12 +16,12 @@ describe('guarantee 1: a second plan right after a successful apply shows no cha
     const apply = await rosetta(sim, dir, ['apply', join(REPO_ROOT, 'examples'), '--auto-approve']);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    expect(apply.stdout).toContain('Apply: 15 created, 0 adopted, 0 failed, 0 skipped.');
+    expect(apply.stdout).toContain('Apply: 21 created, 0 adopted, 0 failed, 0 skipped.');
     const plan = await rosetta(sim, dir, ['plan', join(REPO_ROOT, 'examples'), '--detailed-exitcode', '--format', 'json']);
     expect(plan.code).toBe(0);
-    expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, update: 0, noop: 15, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
-    expect(sim.platform.listAnnotationRequests()).toHaveLength(4);
-    expect(sim.platform.listSamplingPackages()).toHaveLength(7);
+    expect(JSON.parse(plan.stdout).summary).toEqual({ create: 0, update: 0, noop: 21, conflict: 0, pending: 0, held: 0, orphan: 0, drift: 0 });
+    expect(sim.platform.listAnnotationRequests()).toHaveLength(7);
+    expect(sim.platform.listSamplingPackages()).toHaveLength(10);
     expect(sim.platform.pipeline.listFolders().map((f) => f.helixProjectId)).toEqual(['helix-prod']);
     expect(sim.platform.pipeline.listCampaigns().map((c) => c.campaignName)).toEqual(['Lidar drives']);
     // An apply with nothing to do writes nothing: no serial bump, so saved plans stay valid.

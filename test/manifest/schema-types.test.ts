@@ -1,5 +1,6 @@
 // The schema is the source of truth; these checks keep the TypeScript types
 // and the enum map from drifting away from it.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENUMS } from '../../src/model/enums.js';
@@ -43,6 +44,11 @@ describe('schemas/manifest.schema.json', () => {
     expect(defs.samplingPlanSpec!.properties!.interceptionMode!.enum).toEqual(accepted('interceptionMode'));
     expect(defs.subCondition!.properties!.workPoolFilterType!.enum).toEqual(accepted('workPoolFilterType'));
     expect(defs.subCondition!.properties!.operationFilterType!.items!.enum).toEqual(accepted('operationFilterType'));
+  });
+
+  it("keeps the Generator's template definitions made from the kinds' own (scripts/template-schemas.mjs)", () => {
+    // Fails (exit 1) when a kind's spec changed and the templates were not made again.
+    expect(() => execFileSync(process.execPath, [`${REPO_ROOT}/scripts/template-schemas.mjs`, '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 
   it('describes every field and forbids unknown ones in every object', () => {
