@@ -52,3 +52,32 @@ export function generateState(path, records) {
   const state = { version: 1, lineage: 'bench-lineage', serial: records, appliedPlans: [], resources };
   writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
 }
+
+/**
+ * A generator of `rows` annotation requests (3 scenes each, from the row) and the same requests
+ * written out as manifests (10 to a file): the two sides of the generator row.
+ */
+export function generateGenerated(dir, rows) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'generated'), { recursive: true });
+  mkdirSync(join(dir, 'written'), { recursive: true });
+  const ids = Array.from({ length: rows }, (_, i) => `d${String(i).padStart(6, '0')}`);
+  writeFileSync(join(dir, 'generated/drives.csv'), `drive,qty\n${ids.map((d, i) => `${d},${(i % 5) + 1}`).join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'generated/generator.yaml'),
+    'apiVersion: rosetta/v1\nkind: Generator\nmetadata:\n  name: drives\nspec:\n  rows: drives.csv\n  resources:\n    - kind: AnnotationRequest\n      metadata:\n        name: night-${drive}\n      spec:\n        annotationRequestName: Night drive ${drive}\n        campaignId: bench-campaign\n        sceneIdMap:\n          ${drive}-s1: gs://bench-bucket/${drive}/1.json\n          ${drive}-s2: gs://bench-bucket/${drive}/2.json\n          ${drive}-s3: gs://bench-bucket/${drive}/3.json\n',
+  );
+  const manifest = (d) => `apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata:\n  name: night-${d}\nspec:\n  annotationRequestName: Night drive ${d}\n  campaignId: bench-campaign\n  sceneIdMap:\n    ${d}-s1: gs://bench-bucket/${d}/1.json\n    ${d}-s2: gs://bench-bucket/${d}/2.json\n    ${d}-s3: gs://bench-bucket/${d}/3.json\n`;
+  for (let f = 0; f < rows / 10; f++) writeFileSync(join(dir, `written/m${f}.yaml`), ids.slice(f * 10, f * 10 + 10).map(manifest).join('---\n'));
+}
+
+/** One annotation request whose `scenes` scenes are in a sceneIdMapFrom CSV. */
+export function generateSceneCsv(dir, scenes) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'request.yaml'), 'apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata:\n  name: from-csv\nspec:\n  annotationRequestName: From a CSV\n  campaignId: bench-campaign\n  sceneIdMapFrom: scenes.csv\n');
+  const hex = (n, width) => n.toString(16).padStart(width, '0');
+  const parts = ['sceneId,uri\n'];
+  for (let s = 0; s < scenes; s++) parts.push(`${hex(s, 8)}-0000-4000-8000-${hex(s * 7919, 12)},gs://bench-bucket/csv/${s}.yaml\n`);
+  writeFileSync(join(dir, 'scenes.csv'), parts.join(''));
+}

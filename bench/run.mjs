@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../dist/sim/server.js';
-import { generateHugeRequest, generateRequests, generateState } from './generate.mjs';
+import { generateGenerated, generateHugeRequest, generateRequests, generateSceneCsv, generateState } from './generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const smoke = process.argv.includes('--smoke');
@@ -111,6 +111,33 @@ for (let i = 0; i < (smoke ? 1 : 3); i++) huge3Runs.push(await task('plan-json',
 rmSync(join(data, 'huge3'), { recursive: true, force: true });
 const huge3Ms = medianOf(huge3Runs.map((r) => r.ms));
 row('huge request: 3× the scenes', `${x(huge3Ms / hugePlanMs)} (${s(huge3Ms)} vs ${s(hugePlanMs)})`, '≤ 3.2×', huge3Ms / hugePlanMs <= 3.2, `plan --format json, ${(HUGE * 3).toLocaleString('en')} vs ${HUGE.toLocaleString('en')} scenes; peak RSS ${Math.max(...huge3Runs.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+
+// 2c. many resources from data: 10,000 rows through a generator vs the same resources written out,
+// and a 1,000,000-line sceneIdMapFrom CSV vs reading it (plan --format json, alternated, medians).
+const GENERATED = smoke ? 200 : 10_000;
+generateGenerated(join(data, 'generated'), GENERATED);
+const generatedRuns = [];
+const writtenRuns = [];
+for (let i = 0; i < REPEATS; i++) {
+  generatedRuns.push(await task('plan-json', join(data, 'generated/generated'), hugeState));
+  writtenRuns.push(await task('plan-json', join(data, 'generated/written'), hugeState));
+}
+const generatedMs = medianOf(generatedRuns.map((r) => r.ms));
+const writtenMs = medianOf(writtenRuns.map((r) => r.ms));
+row('generator: plan --format json vs written out', `${x(generatedMs / writtenMs)} (${s(generatedMs)} vs ${s(writtenMs)})`, '≤ 1.2×', generatedMs / writtenMs <= 1.2, `${GENERATED.toLocaleString('en')} rows of a CSV through one template vs the same ${GENERATED.toLocaleString('en')} manifests (3 scenes each), 10 to a file; medians of ${REPEATS}, alternated`);
+rmSync(join(data, 'generated'), { recursive: true, force: true });
+generateSceneCsv(join(data, 'scene-csv'), HUGE);
+const csvFloorRuns = [];
+const csvPlanRuns = [];
+for (let i = 0; i < REPEATS; i++) {
+  csvFloorRuns.push(await task('floor-csv', join(data, 'scene-csv')));
+  csvPlanRuns.push(await task('plan-json', join(data, 'scene-csv'), hugeState));
+}
+const csvFloorMs = medianOf(csvFloorRuns.map((r) => r.ms));
+const csvPlanMs = medianOf(csvPlanRuns.map((r) => r.ms));
+const csvRss = Math.max(...csvPlanRuns.map((r) => r.maxRssMb));
+row('sceneIdMapFrom CSV: plan --format json vs floor', `${x(csvPlanMs / csvFloorMs)} (${s(csvPlanMs)} vs ${s(csvFloorMs)}), peak RSS ${csvRss.toFixed(0)} MB`, '≤ 1.3×, < 300 MB', csvPlanMs / csvFloorMs <= 1.3 && csvRss < 300, `${HUGE.toLocaleString('en')} lines (${(statSync(join(data, 'scene-csv/scenes.csv')).size / 1e6).toFixed(0)} MB); floor: read, split lines, a Map of the scenes; medians of ${REPEATS}, alternated`);
+rmSync(join(data, 'scene-csv'), { recursive: true, force: true });
 
 // 2b. many small manifests: validate and plan of 50,000 manifests × 10 scenes against 1,000, per manifest
 const MANY = smoke ? [50, 500] : [1_000, 50_000];

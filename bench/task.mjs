@@ -6,6 +6,7 @@
 //                                                       STATE is a file or a postgres:// URL
 //   node bench/task.mjs vendor DIR URL   the vendor's sample client: one signed request at a time, a new connection each
 //   node bench/task.mjs floor-huge DIR    the floor for one huge manifest: read the file, split its lines, a Map of the scenes
+//   node bench/task.mjs floor-csv DIR     the floor for a sceneIdMapFrom CSV: read it, split its lines, a Map of the scenes
 //   node bench/task.mjs plan-json DIR STATE   manifest stage + plan + JSON rendering written out (what `rosetta plan --format json` does)
 //   node bench/task.mjs raw DIR URL CONCURRENCY   the floor for apply: the same signed creates through one keep-alive
 //                                                   pool, CONCURRENCY at a time, nothing recorded
@@ -117,6 +118,16 @@ async function floorHuge() {
   return { scenes };
 }
 
+/** The floor for a scene list: read the CSV, split its lines, a Map of the scenes. */
+async function floorCsv() {
+  const map = new Map();
+  for (const line of readFileSync(`${dir}/scenes.csv`, 'utf8').split('\n')) {
+    const comma = line.indexOf(',');
+    if (comma > 0) map.set(line.slice(0, comma), line.slice(comma + 1));
+  }
+  return { scenes: map.size - 1 };
+}
+
 /** Writes chunks as the CLI writes them to stdout (with backpressure), to /dev/null; returns the length. */
 async function writeOut(chunks) {
   const out = createWriteStream('/dev/null');
@@ -184,6 +195,6 @@ async function vendor() {
 }
 
 const started = performance.now();
-const extra = await { floor, validate, plan, apply, vendor, raw, 'apply-run': applyRun, 'floor-huge': floorHuge, 'plan-json': planJson }[mode]();
+const extra = await { floor, validate, plan, apply, vendor, raw, 'apply-run': applyRun, 'floor-huge': floorHuge, 'floor-csv': floorCsv, 'plan-json': planJson }[mode]();
 const ms = performance.now() - started;
 process.stdout.write(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024, ...extra }));

@@ -14,6 +14,8 @@ describe('bench/run.mjs --smoke', () => {
       'huge request: plan --format json vs floor',
       'huge request: validate vs plan',
       'huge request: 3× the scenes',
+      'generator: plan --format json vs written out',
+      'sceneIdMapFrom CSV: plan --format json vs floor',
       '500 manifests: validate',
       '500 manifests: plan',
       'apply vs raw signed pool (16)',

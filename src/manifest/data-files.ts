@@ -81,10 +81,7 @@ async function readSceneFile(named: string, manifestPath: string, cwd: string, m
     document: {
       value: list.map,
       // Only an error needs a position: finding a scene's line by a scan is fine then.
-      locate: (path) => {
-        const at = path.length > 0 ? list.map.keys.indexOf(String(path[0])) : -1;
-        return { file, line: at >= 0 ? list.lines[at]! : 1, col: 1 };
-      },
+      locate: (path) => ({ file, line: path.length > 0 ? list.lineOf(String(path[0])) : 1, col: 1 }),
     },
   };
 }

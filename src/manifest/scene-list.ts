@@ -4,6 +4,7 @@
  * a LargeMap, with each scene's line kept for error positions. A duplicate scene id, a malformed
  * line, an empty file are errors naming the file and line.
  */
+import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -12,8 +13,11 @@ import type { Diagnostic } from './diagnostics.js';
 
 export interface SceneList {
   map: LargeMap;
-  /** The 1-based line of each entry, by position in the map. */
-  lines: Int32Array | number[];
+  /**
+   * The 1-based line a scene id is on. Only an error needs it, so it reads the file again then
+   * (synchronously: positions are looked up from synchronous code) rather than keep a million numbers.
+   */
+  lineOf(sceneId: string): number;
 }
 
 /** Diagnostics reported per file at most (the rest are counted in the last one). */
@@ -33,8 +37,12 @@ export async function readSceneList(path: string, display: string, maxBytes: num
   }
   const keys: string[] = [];
   const values: string[] = [];
-  const lines: number[] = [];
-  const seen = new Map<string, number>();
+  /**
+   * Duplicates: while the ids come in ascending order (generated lists mostly do) a duplicate is
+   * the id just before; from the first one out of order, a Map of every id seen.
+   */
+  let seen: Map<string, number> | undefined;
+  let previousLine = 0;
   let jsonSafe = true;
   let ascending = true;
   let lineNumber = 0;
@@ -42,8 +50,8 @@ export async function readSceneList(path: string, display: string, maxBytes: num
 
   const take = (text: string): void => {
     lineNumber++;
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (line.trim() === '') return;
+    const line = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
     if (header) {
       header = false;
       if (line.replace(/^\ufeff/, '') !== 'sceneId,uri') problem(lineNumber, `the header must be sceneId,uri, found ${JSON.stringify(line.slice(0, 40))}`);
@@ -52,14 +60,21 @@ export async function readSceneList(path: string, display: string, maxBytes: num
     const entry = format === 'csv' ? csvEntry(line) : jsonlEntry(line);
     if (typeof entry === 'string') return problem(lineNumber, entry);
     const [sceneId, uri] = entry;
-    const earlier = seen.get(sceneId);
-    if (earlier !== undefined) return problem(lineNumber, `scene id ${JSON.stringify(sceneId)} appears twice (first on line ${earlier})`, 'each scene is listed once');
-    seen.set(sceneId, lineNumber);
-    if (jsonSafe && NEEDS_ESCAPE.test(sceneId + uri)) jsonSafe = false;
-    if (ascending && keys.length > 0 && keys[keys.length - 1]! > sceneId) ascending = false;
+    const last = keys.length > 0 ? keys[keys.length - 1]! : undefined;
+    if (ascending && last !== undefined && last > sceneId) {
+      ascending = false;
+      seen = new Map();
+      // Their lines are not kept: 0 stands for "look it up", done only for a duplicate.
+      for (const key of keys) seen.set(key, 0);
+    }
+    const earlier = seen ? seen.get(sceneId) : last === sceneId ? previousLine : undefined;
+    if (earlier !== undefined) return problem(lineNumber, `scene id ${JSON.stringify(sceneId)} appears twice (first on line ${earlier || lineOfScene(path, format, sceneId)})`, 'each scene is listed once');
+    seen?.set(sceneId, lineNumber);
+    previousLine = lineNumber;
+    // The raw line holds both values: one test, no new string.
+    if (jsonSafe && NEEDS_ESCAPE.test(format === 'csv' ? line : sceneId + uri)) jsonSafe = false;
     keys.push(sceneId);
     values.push(uri);
-    lines.push(lineNumber);
   };
 
   const handle = await open(path, 'r');
@@ -99,7 +114,24 @@ export async function readSceneList(path: string, display: string, maxBytes: num
     problem(Math.max(1, lineNumber), 'the scene list is empty: a request needs at least one scene');
     return { diagnostics: problems };
   }
-  return { map: new LargeMap(keys, values, { jsonSafe, ascending }), lines };
+  return { map: new LargeMap(keys, values, { jsonSafe, ascending }), lineOf: (sceneId) => lineOfScene(path, format, sceneId) };
+}
+
+/** The line a scene id is on, read again from the file (an error path). 1 when it cannot be found. */
+function lineOfScene(path: string, format: 'csv' | 'jsonl', sceneId: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return 1;
+  }
+  const lines = text.split('\n');
+  for (let i = format === 'csv' ? 1 : 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, '');
+    const entry = format === 'csv' ? csvEntry(line) : jsonlEntry(line);
+    if (typeof entry !== 'string' && entry[0] === sceneId) return i + 1;
+  }
+  return 1;
 }
 
 /** `sceneId,uri`; quoted fields (a URI with a comma) go through the CSV parser. */
