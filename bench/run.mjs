@@ -1,7 +1,7 @@
 // npm run bench: every suite on generated data, each figure a ratio taken in
 // this one run, written to docs/benchmarks.md with the command and the machine.
 // Benchmarks never run inside npm test (a smoke run of this harness does, with --smoke).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -246,6 +246,43 @@ if (benchDatabase) {
   row('apply: PostgreSQL vs file state', `${x(ratio)} (${s(mid(pgRuns))} vs ${s(mid(fileRuns))})`, '≤ 1.2×', ratio <= 1.2, `${pgRuns[0].creates} creates (${N / 10} sampling: pending record, then answer), ${LATENCY} ms latency, --concurrency ${CONCURRENCY}; medians of ${fileRuns.length}, alternated`);
 } else {
   row('apply: PostgreSQL vs file state', 'not measured: no PostgreSQL answered', '≤ 1.2×', false, `set ROSETTA_BENCH_POSTGRES_URL (tried ${postgresUrl.replace(/:[^:@/]*@/, ':***@')})`);
+}
+
+// 10. the dashboard: the page for 10,000 resources against GET /api/resources for the same data,
+// from `rosetta ui` in its own process (no keys: the state alone), alternated, medians.
+{
+  const UI_RECORDS = smoke ? 200 : 10_000;
+  const uiState = join(data, 'ui-state.json');
+  generateState(uiState, UI_RECORDS);
+  const child = spawn(process.execPath, [join(root, 'bin/rosetta.js'), 'ui', '--state', uiState, '--listen', '127.0.0.1:0'], { cwd: root, env: { PATH: process.env.PATH } });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const found = / on (http:\/\/[^ ]+\/) /.exec(out);
+      if (found) resolve(found[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`rosetta ui exited with ${code}`)));
+  });
+  const timed = async (path) => {
+    const started = performance.now();
+    const response = await fetch(`${url}${path}`);
+    await response.text();
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return performance.now() - started;
+  };
+  await timed('');
+  await timed('api/resources');
+  const page = [];
+  const api = [];
+  for (let i = 0; i < (smoke ? 2 : 9); i++) {
+    page.push(await timed(''));
+    api.push(await timed('api/resources'));
+  }
+  child.kill('SIGTERM');
+  const pageMs = medianOf(page);
+  const apiMs = medianOf(api);
+  row('dashboard: the page vs GET /api/resources', `${x(pageMs / apiMs)} (${pageMs.toFixed(0)} ms vs ${apiMs.toFixed(0)} ms)`, '< 10×', pageMs / apiMs < 10, `${UI_RECORDS.toLocaleString('en')} resources, rosetta ui on a file state in its own process; medians of ${smoke ? 2 : 9}, alternated`);
 }
 
 // 7. start-up

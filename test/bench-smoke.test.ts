@@ -26,6 +26,7 @@ describe('bench/run.mjs --smoke', () => {
       'apply vs vendor sample client',
       'faults (10% 5000)',
       'apply: PostgreSQL vs file state',
+      'dashboard: the page vs GET /api/resources',
       'start-up: --version',
       'start-up: validate examples/',
     ]);

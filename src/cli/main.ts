@@ -172,6 +172,15 @@ function buildProgram(io: Io): Command {
       await statusCommand(paths, options, io);
     });
 
+  addStateAndApiOptions(program.command('ui'))
+    .description('serve the dashboard for a state no controller runs (read-only; statuses from the API when the endpoint and keys are set)')
+    .argument('[paths...]', 'manifest files or directories: also show their conflicts and orphans')
+    .option('--listen <host:port>', 'where to serve it (beyond loopback, ROSETTA_UI_TOKEN is required)', '127.0.0.1:8080')
+    .action(async (paths: string[], options) => {
+      const { uiCommand } = await import('./commands/ui.js');
+      await uiCommand(paths, options, io);
+    });
+
   const results = program.command('results').description('the finished results of annotation requests (reads the API; never creates)');
   addStateAndApiOptions(results.command('pull'))
     .description('write each applied annotation request\'s finished results to DIR/<name>.jsonl, one {"sceneId", "uri"} line per scene; a rerun adds only what is new')

@@ -8,12 +8,17 @@
 import { isRosettaError } from '../errors.js';
 import type { HeldLock } from '../state/lock.js';
 import type { Kind } from '../model/resources.js';
+import { idLabel } from '../kinds/index.js';
+import { dashboardData, type CycleRecord, type DashboardData } from '../ui/data.js';
 import { runCycle, type CycleDeps, type CycleOutcome } from './cycle.js';
 import { refreshRound } from './refresh-loop.js';
 import { startServer } from './server.js';
 
 /** What every cycle runs with (the rest of CycleDeps is the controller's own). */
-export type CycleSettings = Omit<CycleDeps, 'stop' | 'known'>;
+export type CycleSettings = Omit<CycleDeps, 'stop' | 'known' | 'completion'>;
+
+/** The cycles the dashboard lists. */
+const HISTORY = 20;
 
 export interface ControllerOptions extends CycleSettings {
   intervalMs: number;
@@ -23,6 +28,8 @@ export interface ControllerOptions extends CycleSettings {
   standby: boolean;
   listen?: string | undefined;
   webhookSecret?: string | undefined;
+  /** ROSETTA_UI_TOKEN: the dashboard needs it (required by the command when not on loopback). */
+  uiToken?: string | undefined;
   random?: () => number;
 }
 
@@ -32,6 +39,12 @@ const FIRST_RETRY_MS = 5_000;
 export class Controller {
   private readonly stopping = new AbortController();
   private readonly known = new Map<string, string>();
+  private readonly completion = new Map<string, number>();
+  /** The last cycles' records, oldest first: what the dashboard shows (and /readyz and metrics follow). */
+  private readonly history: CycleRecord[] = [];
+  private last: CycleOutcome['details'];
+  /** Where each resource was applied from, as this process saw it. */
+  private readonly origins = new Map<string, { revision?: string; file?: string }>();
   private wake: (() => void) | undefined;
   private running = false;
   private again = false;
@@ -67,7 +80,14 @@ export class Controller {
   async run(): Promise<number> {
     const { logger } = this.options;
     const server = this.options.listen
-      ? await startServer(this.options.listen, { registry: this.options.metrics.registry, ready: () => this.ready(), leading: () => this.leading, trigger: (reason) => this.trigger(reason), webhookSecret: this.options.webhookSecret })
+      ? await startServer(this.options.listen, {
+          registry: this.options.metrics.registry,
+          ready: () => this.ready(),
+          leading: () => this.leading,
+          trigger: (reason) => this.trigger(reason),
+          webhookSecret: this.options.webhookSecret,
+          ui: { data: () => this.dashboard(), token: this.options.uiToken, title: 'rosetta reconcile' },
+        })
       : undefined;
     if (server) logger.info({ url: server.url }, `serving /healthz, /readyz, /metrics and webhooks on ${server.url}`);
     try {
@@ -178,7 +198,8 @@ export class Controller {
   private async cycle(): Promise<CycleOutcome> {
     this.running = true;
     try {
-      const outcome = await runCycle({ ...this.options, stop: this.stopping.signal, known: this.known }, ++this.cycles);
+      const outcome = await runCycle({ ...this.options, stop: this.stopping.signal, known: this.known, completion: this.completion }, ++this.cycles);
+      this.remember(outcome);
       this.completed ||= outcome.result !== 'failed';
       // Readiness follows the store: lost with it, back with the first cycle that reaches it.
       if (outcome.storeFailed) this.storeReachable = false;
@@ -187,6 +208,34 @@ export class Controller {
     } finally {
       this.running = false;
     }
+  }
+
+  /** Keeps the cycle's record and what the dashboard shows of it. */
+  private remember(outcome: CycleOutcome): void {
+    if (outcome.record) this.history.push(outcome.record);
+    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+    if (!outcome.details) return;
+    this.last = outcome.details;
+    for (const [address, file] of outcome.details.files) this.origins.set(address, { ...this.origins.get(address), file });
+    for (const r of outcome.details.results) {
+      if (r.outcome === 'created' || r.outcome === 'adopted' || r.outcome === 'updated') this.origins.set(r.address, { ...this.origins.get(r.address), ...(outcome.revision ? { revision: outcome.revision } : {}) });
+    }
+  }
+
+  /** The dashboard's data: the state as stored, with what this process knows of the platform and its cycles. */
+  async dashboard(): Promise<DashboardData> {
+    const state = await this.options.store.read();
+    const statuses = new Map<string, { status: string; completion?: number }>();
+    for (const [address, status] of this.known) statuses.set(address, { status, ...(this.completion.has(address) ? { completion: this.completion.get(address)! } : {}) });
+    return dashboardData({
+      state,
+      statuses,
+      ...(this.last ? { plan: this.last.plan, results: this.last.results } : {}),
+      origins: this.origins,
+      cycles: this.history,
+      leading: this.leading,
+      idLabel,
+    });
   }
 
   /** The interval, ±10%, so replicas and cron-like schedules do not beat in step. */

@@ -14,13 +14,14 @@ import type { ApplyReport } from '../apply/types.js';
 import type { IoHost, RosettaEvent } from '../host/events.js';
 import { isRosettaError } from '../errors.js';
 import { loadManifests } from '../manifest/load.js';
-import type { Summary } from '../model/changes.js';
+import type { Plan, Summary } from '../model/changes.js';
+import type { CycleRecord } from '../ui/data.js';
 import type { StateStore } from '../state/store.js';
 import type { ResourceRecord, State } from '../model/records.js';
 import type { CycleResult, ReconcileMetrics } from './metrics.js';
 import type { Notifier, NotifyEvent, NotifyEventName } from './notify.js';
 import type { ResourceResult } from '../model/results.js';
-import { printable } from '../text.js';
+import { pluralise, printable } from '../text.js';
 import type { Source } from './source.js';
 
 export interface CycleDeps {
@@ -39,6 +40,8 @@ export interface CycleDeps {
   known: Map<string, string>;
   /** Where events go (--notify); absent or without targets: nowhere. */
   notifier?: Notifier | undefined;
+  /** Last known progress per annotation request (0-100), for the dashboard. */
+  completion?: Map<string, number>;
 }
 
 export interface CycleOutcome {
@@ -49,6 +52,10 @@ export interface CycleOutcome {
   reason?: string;
   /** The state store could not be read or written (readiness drops until a cycle reaches it again). */
   storeFailed?: boolean;
+  /** For the dashboard: the whole plan, the results, and where each resource came from. */
+  details?: { plan: Plan; results: readonly ResourceResult[]; files: ReadonlyMap<string, string> };
+  /** One record of the cycle (history, metrics, the dashboard). */
+  record?: CycleRecord;
 }
 
 export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOutcome> {
@@ -62,8 +69,19 @@ export async function runCycle(deps: CycleDeps, cycle: number): Promise<CycleOut
     const storeFailed = isRosettaError(error) && error.code === 'ROS_STATE_IO';
     outcome = { result: 'failed', reason: isRosettaError(error) ? error.message : String((error as Error)?.message ?? error), ...(storeFailed ? { storeFailed } : {}) };
   }
-  deps.metrics.cycleEnded(outcome.result, (performance.now() - started) / 1000, outcome.revision);
-  const fields = { revision: outcome.revision, result: outcome.result, plan: outcome.plan, applied: outcome.applied, durationMs: Math.round(performance.now() - started) };
+  const durationMs = Math.round(performance.now() - started);
+  outcome.record = {
+    number: cycle,
+    ...(outcome.revision ? { revision: outcome.revision } : {}),
+    result: outcome.result,
+    endedAt: new Date().toISOString(),
+    durationMs,
+    ...(outcome.plan ? { plan: outcome.plan } : {}),
+    ...(outcome.applied ? { applied: outcome.applied } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+  };
+  deps.metrics.cycleEnded(outcome.result, durationMs / 1000, outcome.revision);
+  const fields = { revision: outcome.revision, result: outcome.result, plan: outcome.plan, applied: outcome.applied, durationMs };
   if (outcome.result === 'success') log.info(fields, 'reconcile cycle done');
   else log.error({ ...fields, reason: outcome.reason }, `reconcile cycle ${outcome.result}: ${outcome.reason ?? ''}`);
   return outcome;
@@ -100,14 +118,15 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
   deps.metrics.setAttention({ ...plan.summary, held: result.held, pending: result.pending });
   const failed = result.stateFailure !== undefined || report.summary.failed > 0;
   const applied = report.results.length > 0 ? { applied: report.summary } : {};
-  await notify?.commitStatus(revision, failed ? 'failure' : 'success', failed ? `${report.summary.failed} creates failed` : `applied: ${report.summary.created} created, ${report.summary.adopted} adopted, ${report.summary.updated} updated`);
+  await notify?.commitStatus(revision, failed ? 'failure' : 'success', failed ? `${pluralise(report.summary.failed, 'create')} failed` : `applied: ${report.summary.created} created, ${report.summary.adopted} adopted, ${report.summary.updated} updated`);
   return {
     ...at,
     result: failed ? 'failed' : 'success',
     plan: plan.summary,
     ...applied,
-    ...(failed ? { reason: result.stateFailure?.message ?? `${report.summary.failed} creates failed` } : {}),
+    ...(failed ? { reason: result.stateFailure?.message ?? `${pluralise(report.summary.failed, 'create')} failed` } : {}),
     ...(result.stateFailure ? { storeFailed: true } : {}),
+    details: { plan, results: report.results, files: new Map(loaded.resources.map((r) => [r.address, r.source.file])) },
   };
 }
 
@@ -124,13 +143,16 @@ async function pollStatus(deps: CycleDeps, state: State, revision: string | null
  * Reads the status of these annotation requests: the last known status for the resource gauge, the
  * completion ratio, and a `finished` or `annotation_failed` event when one settles.
  */
-export async function readRequests(deps: Pick<CycleDeps, 'client' | 'known' | 'metrics' | 'notifier' | 'dryRun'>, state: State, only: ReadonlySet<string>, revision: string | null): Promise<void> {
+export async function readRequests(deps: Pick<CycleDeps, 'client' | 'known' | 'metrics' | 'notifier' | 'dryRun' | 'completion'>, state: State, only: ReadonlySet<string>, revision: string | null): Promise<void> {
   const report = await readStatus(state, { client: deps.client, only });
   const events: (NotifyEvent & { key: string })[] = [];
   for (const r of report.resources) {
     if (r.kind !== 'AnnotationRequest') continue;
     deps.known.set(r.address, r.status);
-    if (r.completion !== undefined) deps.metrics.completion.set({ name: r.name }, r.completion / 100);
+    if (r.completion !== undefined) {
+      deps.metrics.completion.set({ name: r.name }, r.completion / 100);
+      deps.completion?.set(r.address, r.completion);
+    }
     if (r.status === 'FINISHED') events.push({ key: `finished:${r.address}`, ...event('finished', r.kind, r.name, revision, `all tasks finished: ${r.successTasks ?? 0} tasks, ${r.errorScenes ?? 0} error scenes`) });
     if (r.status === 'FAILED') events.push({ key: `annotation_failed:${r.address}`, ...event('annotation_failed', r.kind, r.name, revision, `the platform failed the request: ${r.errorScenes ?? 0} error scenes`) });
   }

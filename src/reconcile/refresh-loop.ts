@@ -16,7 +16,7 @@ import type { NotifyEvent } from './notify.js';
 /** Settled resources are read on every this-many-th round. */
 export const SETTLED_EVERY = 6;
 
-export type RefreshDeps = Pick<CycleDeps, 'store' | 'client' | 'metrics' | 'known' | 'notifier' | 'dryRun'> & {
+export type RefreshDeps = Pick<CycleDeps, 'store' | 'client' | 'metrics' | 'known' | 'notifier' | 'dryRun' | 'completion'> & {
   logger: Logger;
   /** What the last rounds found drifted or gone, by address (carried between rounds). */
   drifted: Map<string, Kind>;

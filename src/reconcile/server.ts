@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { RosettaError } from '../errors.js';
+import { handleUi, type UiDeps } from '../ui/routes.js';
 
 const MAX_HOOK_BYTES = 1024 * 1024;
 /** How long a hook's body may take to arrive (a git host sends it at once). */
@@ -31,6 +32,8 @@ export interface ServerDeps {
   /** Starts a cycle now (or right after the one running). */
   trigger(reason: string): void;
   webhookSecret?: string | undefined;
+  /** The dashboard (GET /, /api/*, /ui/*). */
+  ui?: UiDeps;
 }
 
 export async function startServer(listen: string, deps: ServerDeps): Promise<{ server: Server; url: string; close(): Promise<void> }> {
@@ -83,6 +86,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: ServerDep
     return;
   }
   if (req.method === 'POST' && (path === '/hooks/github' || path === '/hooks/gitlab')) return hook(req, res, path === '/hooks/github' ? 'github' : 'gitlab', deps, limits);
+  if (deps.ui && (await handleUi(req, res, deps.ui))) return;
   return text(res, 404, 'not found\n');
 }
 

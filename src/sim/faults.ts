@@ -7,8 +7,8 @@
 export type Route = 'annotation-request' | 'sampling' | 'folder' | 'taxonomy' | 'workflow' | 'campaign' | 'get';
 
 export type Fault =
-  /** Answer this business code without processing. */
-  | { type: 'business'; code: number }
+  /** Answer this business code without processing (with this message instead of the code's own, if given). */
+  | { type: 'business'; code: number; message?: string }
   /** Answer a raw HTTP status and body (a proxy page, say) without processing. */
   | { type: 'http'; status: number; body?: string; headers?: Record<string, string> }
   /** Cut the connection before processing. */

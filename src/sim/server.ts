@@ -144,7 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   function answeredByFault(fault: Fault, res: ServerResponse): boolean {
     switch (fault.type) {
       case 'business':
-        answer(res, 200, { code: fault.code, data: null });
+        answer(res, 200, { code: fault.code, data: null, ...(fault.message === undefined ? {} : { message: fault.message }) });
         return true;
       case 'http':
         res.writeHead(fault.status, { 'content-type': 'text/html', ...fault.headers });

@@ -7,6 +7,7 @@ import { Controller } from '../../reconcile/controller.js';
 import { ReconcileMetrics } from '../../reconcile/metrics.js';
 import { Notifier, githubRepository, webhookTarget, type NotifyTarget } from '../../reconcile/notify.js';
 import { parseListen } from '../../reconcile/server.js';
+import { isLoopbackListen } from '../../ui/routes.js';
 import { openSource } from '../../reconcile/source.js';
 import { isPostgresUrl } from '../../state/postgres/url.js';
 import { apiClient, openStateStore, parseDuration, stateLocation, type StateOptions } from '../context.js';
@@ -35,10 +36,16 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   if (intervalMs < 1000) throw new RosettaError('ROS_USAGE', '--interval: at least 1s');
   const concurrency = Number(options.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RosettaError('ROS_USAGE', `--concurrency: expected an integer from 1 to 256, found ${JSON.stringify(options.concurrency)}`);
+  let listenHost: string;
   try {
-    parseListen(options.listen);
+    listenHost = parseListen(options.listen).host;
   } catch (error) {
     throw new RosettaError('ROS_USAGE', (error as Error).message);
+  }
+  const uiToken = io.env.ROSETTA_UI_TOKEN || undefined;
+  // The dashboard shows ids, names and messages: beyond loopback, only to whoever has the token.
+  if (!options.once && !isLoopbackListen(listenHost) && uiToken === undefined) {
+    throw new RosettaError('ROS_USAGE', `--listen ${options.listen} is reachable from other machines: set ROSETTA_UI_TOKEN, which the dashboard (GET /, /api/*) then requires`, { hint: 'generate one (openssl rand -hex 24) and keep it in a secret; /healthz, /readyz, /metrics and /hooks/* stay as they are' });
   }
   const refreshIntervalMs = options.refreshInterval === undefined ? undefined : parseDuration('--refresh-interval', options.refreshInterval);
   if (refreshIntervalMs !== undefined && refreshIntervalMs < 1000) throw new RosettaError('ROS_USAGE', '--refresh-interval: at least 1s');
@@ -63,6 +70,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     standby: isPostgresUrl(stateLocation(options, io.env) ?? ''),
     listen: options.listen,
     webhookSecret: io.env.ROSETTA_WEBHOOK_SECRET || undefined,
+    uiToken,
     refreshIntervalMs,
     notifier,
   });
