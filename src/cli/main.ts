@@ -8,6 +8,7 @@ import { isRosettaError, type ErrorCode } from '../errors.js';
 import { ERROR_FORMAT_VERSION, errorJson, errorText } from './error-output.js';
 import { ExitCode, processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
+import { EXAMPLES, referencePage } from './examples.js';
 
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
@@ -76,9 +77,9 @@ export function exitCodeFor(error: unknown, io: Io, json: boolean): number {
   return 1;
 }
 
-function buildProgram(io: Io): Command {
+export function buildProgram(io: Io): Command {
   const program = new Command('rosetta')
-    .description('Config-as-code for Rosetta annotation requests and sampling packages.')
+    .description('Config-as-code for the Rosetta labelling pipeline: folders, taxonomies, workflow templates, campaigns, annotation requests and sampling packages.')
     .version(VERSION, '-v, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
@@ -301,5 +302,17 @@ function buildProgram(io: Io): Command {
     command.commands.forEach(configure);
   };
   program.commands.forEach(configure);
+  addExamples(program, []);
   return program;
+}
+
+/** `rosetta COMMAND --help` ends with the command's examples and its reference page. */
+function addExamples(command: Command, parents: readonly string[]): void {
+  for (const sub of command.commands) {
+    const name = [...parents, sub.name()].join(' ');
+    addExamples(sub, [...parents, sub.name()]);
+    const examples = EXAMPLES[name];
+    if (!examples) continue;
+    sub.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n\nReference: ${referencePage(name)}\n`);
+  }
 }

@@ -1,6 +1,8 @@
 // The real CLI, in a real process, on real files.
 import { describe, expect, it } from 'vitest';
-import { runRosetta } from '../helpers/cli.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, runRosetta } from '../helpers/cli.js';
 import { tempDir } from '../helpers/files.js';
 
 const BAD = `apiVersion: rosetta/v1
@@ -88,5 +90,18 @@ describe('rosetta', () => {
     const result = await runRosetta(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('validate [options] [paths...]');
+  });
+});
+
+describe('rosetta COMMAND --help', () => {
+  it('ends with examples and the reference page, which exists, for every command', async () => {
+    for (const command of [['validate'], ['plan'], ['apply'], ['status'], ['import'], ['reconcile'], ['results', 'pull'], ['ui'], ['render'], ['state', 'resolve']]) {
+      const help = await runRosetta([...command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`\nExamples:\n  $ rosetta ${command.join(' ')}`);
+      const page = /Reference: (\S+)\n/.exec(help.stdout)?.[1];
+      expect(page).toBe(`docs/reference/commands/${command.join('-')}.md`);
+      expect(existsSync(join(REPO_ROOT, page!))).toBe(true);
+    }
   });
 });
