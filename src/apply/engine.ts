@@ -202,7 +202,7 @@ export async function applyCreates(operations: readonly Operation[], deps: Apply
  * still waiting, so a create waits for a write once per window rather than once each (16 in
  * flight: apply took 1.17x a raw request pool instead of 1.09x). An intent written ahead for a
  * create that then never starts is put back at the end of the run; after a kill -9 it stays, and
- * the next run sends that create again, as it would anyway (see the README, guarantee 7).
+ * the next run sends that create again, as it would anyway (see docs/guides/recovering.md, guarantee 7).
  */
 class IntentsAhead {
   private readonly done = new Map<string, Promise<void>>();
