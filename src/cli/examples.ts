@@ -26,3 +26,17 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
 export function referencePage(command: string): string {
   return `docs/reference/commands/${command.replace(/ /g, '-')}.md`;
 }
+
+/** What a command's exit code says (the reference pages show it; error codes are in errors.md). */
+export const EXITS: Readonly<Record<string, string>> = {
+  validate: '0 valid, 1 invalid',
+  render: '0 rendered, 1 invalid manifests',
+  plan: '0 ok (1 on a conflict or an error); with --detailed-exitcode: 0 no changes, 2 changes (creates or updates), 1 error',
+  apply: '0 all done; 1 anything failed, was skipped, left pending or held back',
+  status: '0 all well; 1 any FAILED, ID_NOT_EXISTS, NOT_FOUND, unreadable, or --wait timed out',
+  import: '0 imported, 1 not',
+  reconcile: 'runs until SIGTERM or SIGINT (0); --once: 0 applied, 1 failed or invalid; 1 when it cannot start',
+  'results pull': '0 all pulled, 1 any request could not be read or written',
+  ui: 'runs until SIGTERM or SIGINT (0); 1 when it cannot start',
+  simulator: 'runs until SIGTERM or SIGINT (0)',
+};
