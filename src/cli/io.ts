@@ -41,3 +41,16 @@ export async function writeChunks(io: Io, chunks: Iterable<string>): Promise<voi
 export class ExitCode {
   constructor(readonly code: number) {}
 }
+
+/** Resolves at the first SIGINT or SIGTERM (a server command's Ctrl-C), its handlers then removed. */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

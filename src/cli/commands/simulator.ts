@@ -3,7 +3,7 @@ import { isLoopbackHost } from '../../model/hosts.js';
 import { loadFixtures } from '../../sim/fixtures.js';
 import { SIMULATOR_CREDENTIALS, startSimulator } from '../../sim/server.js';
 import type { Credentials } from '../../api/signing.js';
-import type { Io } from '../io.js';
+import { untilStopped, type Io } from '../io.js';
 
 export interface SimulatorCommandOptions {
   port: string;
@@ -48,15 +48,7 @@ export async function simulatorCommand(options: SimulatorCommandOptions, io: Io)
   io.stdout(`Try: export ROSETTA_ENDPOINT=${sim.url}\n`);
   if (!isLoopbackHost(options.host)) io.stderr(`warning: listening on ${options.host}, not loopback: anyone who can reach it can use it\n`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   await sim.close();
   io.stdout('Rosetta simulator stopped\n');
 }

@@ -16,7 +16,7 @@ import { parseListen } from '../../reconcile/server.js';
 import { dashboardData, type DashboardData } from '../../ui/data.js';
 import { handleUi, isLoopbackListen } from '../../ui/routes.js';
 import { apiClient, loadResources, openStateStore, type StateOptions } from '../context.js';
-import type { Io } from '../io.js';
+import { untilStopped, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 
 export interface UiOptions extends ManifestOptions, StateOptions {
@@ -67,15 +67,7 @@ export async function uiCommand(paths: string[], options: UiOptions, io: Io): Pr
   });
   const address = server.address() as AddressInfo;
   io.stdout(`Serving the dashboard of ${store.location} on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/ (Ctrl-C stops)\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await client?.close();
