@@ -122,8 +122,10 @@ export interface SamplingAccuracy {
 }
 
 export class RosettaClient {
-  private readonly dispatcher: Dispatcher;
+  /** The dispatcher, made on the first request (undici is loaded then). */
+  private readonly dispatcher: () => Promise<Dispatcher>;
   private readonly ownsDispatcher: boolean;
+  private used = false;
   private readonly timeouts: Timeouts;
   private readonly retry: RetryPolicy;
   private readonly clock: Clock;
@@ -135,7 +137,8 @@ export class RosettaClient {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createDispatcher(this.timeouts, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.env);
+    const given = options.dispatcher;
+    this.dispatcher = given ? () => Promise.resolve(given) : createDispatcher(this.timeouts, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.env);
   }
 
   /** POST /annotation-request. Safe to retry: the id is the client's. */
@@ -227,7 +230,7 @@ export class RosettaClient {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher && this.used) await (await this.dispatcher()).close();
   }
 
   private async call(method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, { signal, onRetry }: CallOptions): Promise<ApiResult> {
@@ -240,8 +243,9 @@ export class RosettaClient {
     const budgetEnds = method === 'GET' ? this.clock.now() + this.timeouts.requestMs : Infinity;
     for (let n = 1; ; n++) {
       const left = budgetEnds - this.clock.now();
+      this.used = true;
       last = await attempt({
-        dispatcher: this.dispatcher,
+        dispatcher: await this.dispatcher(),
         maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
         method,
         url: `${this.options.endpoint}${path}`,

@@ -2,7 +2,16 @@
  * One signed HTTP attempt and its classification into an outcome. Knows
  * nothing of retries; the client loops over attempts.
  */
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+/**
+ * undici, loaded on the first request: its modules cost more to load than all of `rosetta plan`'s
+ * own work, and most commands (validate, plan without --refresh, render, state) send nothing.
+ */
+let undici: Promise<typeof import('undici')> | undefined;
+export function loadUndici(): Promise<typeof import('undici')> {
+  return (undici ??= import('undici'));
+}
 import { RosettaError } from '../errors.js';
 import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
 import { parseRetryAfter } from './retry.js';
@@ -33,17 +42,19 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
  * The client's keep-alive dispatcher. `maxResponseBytes` is undici's maxResponseSize: an answer
  * bigger than that (a lying or broken server) is cut off by undici itself, before it is buffered.
  */
-export function createDispatcher(timeouts: Timeouts, maxResponseBytes: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+export function createDispatcher(timeouts: Timeouts, maxResponseBytes: number, env: NodeJS.ProcessEnv = process.env): () => Promise<Dispatcher> {
   const options = { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.headersMs, bodyTimeout: timeouts.bodyMs, keepAliveTimeout: 4_000, maxResponseSize: maxResponseBytes };
   const proxies = PROXY_VARIABLES.filter((name) => env[name]);
+  // Checked now, before any request (the dispatcher itself is made on the first one).
   for (const name of proxies) {
     // undici throws a bare TypeError for a bad proxy URL; say which variable is wrong instead.
     if (!URL.canParse(env[name]!)) {
       throw new RosettaError('ROS_CONFIG', `${name} is not a valid URL`, { hint: `set it to a proxy URL such as http://proxy.example.com:3128, or unset it` });
     }
   }
+  let made: Promise<Dispatcher> | undefined;
   // Custom CAs: NODE_EXTRA_CA_CERTS is read by Node's TLS, which undici uses.
-  return proxies.length > 0 ? new EnvHttpProxyAgent(options) : new Agent(options);
+  return () => (made ??= loadUndici().then(({ Agent, EnvHttpProxyAgent }) => (proxies.length > 0 ? new EnvHttpProxyAgent(options) : new Agent(options))));
 }
 
 export interface AttemptResult {
@@ -80,6 +91,7 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
   const deadline = AbortSignal.timeout(options.timeouts.requestMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
+    const { request } = await loadUndici();
     const response = await request(options.url, {
       method: options.method,
       headers: options.headers,

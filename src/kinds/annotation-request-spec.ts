@@ -2,7 +2,7 @@
  * AnnotationRequest, the manifest side: its local rules, its identity (annotationRequestId, given or
  * derived), its campaign reference and its body.
  */
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 } from '../model/uuid.js';
 import type { AnnotationRequestBody, AnnotationRequestResource } from '../model/resources.js';
 import { entriesOf, isLargeKnownMap } from '../model/known-keys.js';
 import { formatPath } from '../model/paths.js';
@@ -16,7 +16,7 @@ export const ANNOTATION_REQUEST_ID_NAMESPACE = '5c1f7d2e-8a4b-4c3d-9e6f-0a1b2c3d
 
 /** UUID v5 of `campaignId/name`: identical on every machine and every run. */
 export function deriveAnnotationRequestId(campaignId: string, name: string): string {
-  return uuidv5(`${campaignId}/${name}`, ANNOTATION_REQUEST_ID_NAMESPACE);
+  return uuidV5(`${campaignId}/${name}`, ANNOTATION_REQUEST_ID_NAMESPACE);
 }
 
 /** The request body with its id first: the id given in the spec, or the one derived for it; the campaign resolved. */

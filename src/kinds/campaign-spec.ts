@@ -3,7 +3,7 @@
  * manifest here or by the name the platform knows (folderName, taxonomyVersionName, workflowType).
  * Its id is the client's: given, or derived stably from the folder's name and metadata.name.
  */
-import { v5 as uuidv5 } from 'uuid';
+import { uuidV5 } from '../model/uuid.js';
 import type { CampaignBody, CampaignResource } from '../model/resources.js';
 import { checkByteLimits, checkNotBlank, givenOrDerived } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
@@ -37,7 +37,7 @@ export const CAMPAIGN_ID_NAMESPACE = '8e0b6a4c-3f1d-4e52-9a7b-6c5d4e3f2a1b';
 
 /** UUID v5 of `folderName/name`: identical on every machine and every run. */
 export function deriveCampaignId(folderName: string, name: string): string {
-  return uuidv5(`${folderName}/${name}`, CAMPAIGN_ID_NAMESPACE);
+  return uuidV5(`${folderName}/${name}`, CAMPAIGN_ID_NAMESPACE);
 }
 
 function checkCampaign(spec: Spec, report: SpecReport): void {

@@ -4,7 +4,6 @@
  * `.yaml` (a list of maps). Each row keeps where it is, so an error about one of its values names
  * the data file, the row's line and the column.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { SourcePosition } from '../model/resources.js';
 import { describeValue } from '../text.js';
 import { isObject } from '../values.js';
@@ -48,11 +47,12 @@ export async function readRows(generator: Pick<ParsedDocument, 'locate'>, rows: 
   }
   if (!read.ok) return { diagnostics: [read.diagnostic] };
   const file = displayPath(resolved.path, cwd);
-  const result = format === 'csv' ? fromCsv(read.file.text, file) : format === 'jsonl' ? fromJsonl(read.file.text, file) : fromDocument(read.file, file);
+  // csv-parse is loaded only when a generator reads a CSV.
+  const result = format === 'csv' ? fromCsv((await import('csv-parse/sync')).parse, read.file.text, file) : format === 'jsonl' ? fromJsonl(read.file.text, file) : fromDocument(read.file, file);
   return 'diagnostics' in result ? result : { ...result, file };
 }
 
-function fromCsv(text: string, file: string): Rows | { diagnostics: Diagnostic[] } {
+function fromCsv(parseCsv: typeof import('csv-parse/sync').parse, text: string, file: string): Rows | { diagnostics: Diagnostic[] } {
   const problem = (line: number, message: string): { diagnostics: Diagnostic[] } => ({ diagnostics: [{ rule: 'generator.rows', file, line, col: 1, message }] });
   let records: { record: Record<string, string>; info: { lines: number } }[];
   try {

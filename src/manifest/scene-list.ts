@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
 import { LargeMap } from '../model/large-map.js';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -134,6 +134,13 @@ function lineOfScene(path: string, format: 'csv' | 'jsonl', sceneId: string): nu
   return 1;
 }
 
+/** csv-parse, loaded the first time a scene list has a quoted field (most have none). */
+let csv: typeof import('csv-parse/sync').parse | undefined;
+function parseCsv(line: string): string[][] {
+  csv ??= (createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')).parse;
+  return csv(line) as string[][];
+}
+
 /** `sceneId,uri`; quoted fields (a URI with a comma) go through the CSV parser. */
 function csvEntry(line: string): [string, string] | string {
   if (!line.includes('"')) {
@@ -142,7 +149,7 @@ function csvEntry(line: string): [string, string] | string {
     return [line.slice(0, comma), line.slice(comma + 1)];
   }
   try {
-    const [fields] = parseCsv(line) as string[][];
+    const [fields] = parseCsv(line);
     if (fields?.length !== 2) return `expected two fields, sceneId,uri, found ${fields?.length ?? 0}`;
     return [fields[0]!, fields[1]!];
   } catch (error) {

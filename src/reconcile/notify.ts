@@ -148,10 +148,17 @@ export class Notifier {
   }
 
   private async post(url: string, headers: Record<string, string>, body: string): Promise<void> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
-    const response = await request(url, { method: 'POST', headers, body, signal: AbortSignal.any([timeout, this.stopping.signal]), headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000 });
-    await response.body.dump();
-    if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}`);
+    // A timer of our own: Node 20's AbortSignal.any holds its sources weakly (a collected
+    // AbortSignal.timeout would never fire).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs ?? 10_000);
+    try {
+      const response = await request(url, { method: 'POST', headers, body, signal: AbortSignal.any([deadline.signal, this.stopping.signal]), headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000 });
+      await response.body.dump();
+      if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

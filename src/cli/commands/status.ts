@@ -77,8 +77,12 @@ export async function collectStatus(state: State, client: RosettaClient, options
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     // --timeout bounds the whole wait: a read still in flight when it is up (or at a signal) is
-    // cut off, not waited for.
-    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(options.timeoutMs)]);
+    // cut off, not waited for. A timer of our own, not AbortSignal.timeout inside AbortSignal.any:
+    // Node 20's any() holds its sources weakly, and a garbage collection (loading undici makes one)
+    // could take the timeout signal with it, so the wait never ended.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
+    const signal = AbortSignal.any([stop.signal, deadline.signal]);
     const read = () => readStatus(state, { client, ...only, signal });
     try {
       result = await waitForStatus(read, {
@@ -88,6 +92,7 @@ export async function collectStatus(state: State, client: RosettaClient, options
         host: cliHost(io, options.format),
       });
     } finally {
+      clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }

@@ -7,7 +7,6 @@ import { planTextChunks } from '../../plan/render-text.js';
 import { pluralise, printable } from '../../text.js';
 import { statusLine, statusLines } from '../commands/status-output.js';
 import { writeChunks, type Io } from '../io.js';
-import { ListrProgress } from './listr-progress.js';
 import { plainProgress } from './plain-progress.js';
 
 /**
@@ -17,7 +16,7 @@ import { plainProgress } from './plain-progress.js';
  */
 export function cliHost(io: Io, format: 'text' | 'json' | 'markdown' = 'text'): IoHost {
   const text = format === 'text';
-  const progress: (event: ApplyEvent) => void | Promise<void> = !text ? () => undefined : io.interactive ? new ListrProgress().handle : plainProgress(io.stdout);
+  const progress: (event: ApplyEvent) => void | Promise<void> = !text ? () => undefined : io.interactive ? listrProgress() : plainProgress(io.stdout);
   /** Lines drawn by the last redraw, to move back over. */
   let drawn = 0;
   const redraw = (lines: readonly string[]): void => {
@@ -63,4 +62,16 @@ async function askToConfirm(io: Io, request: ConfirmRequest): Promise<boolean> {
   }
   const { confirm: ask } = await import('@inquirer/prompts');
   return ask({ message: `Send ${pluralise(request.count, 'create')} to Rosetta? Creates cannot be undone.`, default: false }).catch(() => false);
+}
+
+/**
+ * listr2's progress for an interactive terminal, loaded with the first apply event (only an
+ * interactive apply draws it). Events are handed on in the order they came.
+ */
+function listrProgress(): (event: ApplyEvent) => Promise<void> {
+  let handle: Promise<(event: ApplyEvent) => void | Promise<void>> | undefined;
+  return (event) => {
+    handle ??= import('./listr-progress.js').then(({ ListrProgress }) => new ListrProgress().handle);
+    return handle.then((h) => h(event));
+  };
 }

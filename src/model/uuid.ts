@@ -1,0 +1,14 @@
+/**
+ * UUID version 5 (RFC 9562: SHA-1 of a namespace and a name), for ids derived stably from names.
+ * Ten lines of node:crypto instead of the uuid package, whose modules took longer to load than
+ * a small `rosetta plan` takes to run; the results are the same (pinned by tests).
+ */
+import { createHash } from 'node:crypto';
+
+export function uuidV5(name: string, namespace: string): string {
+  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50; // version 5
+  hash[8] = (hash[8]! & 0x3f) | 0x80; // the RFC's variant
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
