@@ -27,14 +27,12 @@ export interface PipelineProtocol<B, R extends ResourceRecord> {
   compare(client: ApplyClient, body: B, call: CallOptions): Promise<{ warnings: string[]; notes?: string[] }>;
   /** The record to keep for what the API confirmed, from the fields every pipeline record has. */
   record(common: AppliedCommon): R;
-  /** What the result says about the resource (its id), for the user. */
-  ids?: Partial<ResourceResult>;
   /** Work after the create (a folder's status), before the record is written; may change the record. */
   after?(record: R, outcome: 'created' | 'adopted', context: CreateContext): Promise<{ record: R; problem?: string }>;
 }
 
 export async function createPipelineResource<B, R extends ResourceRecord>(create: PipelineCreate<B>, context: CreateContext, protocol: PipelineProtocol<B, R>): Promise<ResourceResult> {
-  const base = { kind: create.kind, name: create.name, address: create.address, ...protocol.ids };
+  const base = { kind: create.kind, name: create.name, address: create.address };
   const answer = await protocol.send(context.client, create.body, context.call);
   if (answer.outcome !== 'adopted') context.answered(); // an adoption reads back first
   if (answer.outcome !== 'ok' && answer.outcome !== 'adopted') {

@@ -11,6 +11,10 @@ import type { Kind } from '../model/resources.js';
 import type { Create, Refreshed, Update } from '../model/changes.js';
 import type { ResourceRecord } from '../model/records.js';
 import type { ReadClient } from '../api/reads.js';
+import type { PathSegment } from '../model/paths.js';
+import type { ResourceBase, ResourceOf } from '../model/resources.js';
+
+export type { PathSegment } from '../model/paths.js';
 
 /** The part of the API client that apply needs; RosettaClient satisfies it. */
 export interface ApplyClient {
@@ -118,10 +122,6 @@ export interface KindModule<K extends Kind, S extends { kind: K }, R extends boo
 
 // ---- The manifest side of a kind: what the manifest stage asks each kind's spec module. ----
 
-export type { PathSegment } from '../model/paths.js';
-import type { PathSegment } from '../model/paths.js';
-import type { ResourceOf } from '../model/resources.js';
-
 export type Spec = Record<string, unknown>;
 
 /** How a rule reports: a path inside the spec; the manifest stage adds the file, line and column. */
@@ -179,11 +179,4 @@ export interface SpecModule<K extends Kind> {
   identity(name: string, spec: Spec, resolve: Resolve): string | undefined;
   /** The resource of a valid spec whose references all resolve. */
   toResource(base: ResourceBase, spec: Spec, identity: string, resolve: Resolve): ResourceOf<K>;
-}
-
-export interface ResourceBase {
-  name: string;
-  address: string;
-  source: import('../model/resources.js').SourcePosition;
-  needs?: readonly string[];
 }

@@ -14,7 +14,7 @@ import { specModule } from '../kinds/index.js';
 import type { Kind } from '../model/resources.js';
 import { isObject } from '../values.js';
 import type { Diagnostic } from './diagnostics.js';
-import { displayPath, readSourceFile } from './files.js';
+import { displayPath, readSourceFile, type SourceFile } from './files.js';
 import { readSceneList } from './scene-list.js';
 import { parseSource, type ParsedDocument } from './parse.js';
 import { positionOf, type PathSegment } from './positions.js';
@@ -105,18 +105,27 @@ export async function resolveDataPath(named: string, manifestPath: string): Prom
   }
 }
 
-async function readDataFile(named: string, manifestPath: string, cwd: string, maxBytes: number, dataFiles?: Set<string>): Promise<Read> {
+/**
+ * A data file a manifest names, read as text like a manifest (size cap, UTF-8, regular file), once
+ * it is known to be in the manifest's folder; `dataFiles` collects its real path. Or what is wrong:
+ * with the name (`problem`), or with the file (diagnostics at its place).
+ */
+export async function readDataText(named: string, manifestPath: string, cwd: string, maxBytes: number, dataFiles?: Set<string>): Promise<{ file: SourceFile; path: string } | { diagnostics: Diagnostic[] } | { problem: string; hint?: string }> {
   const resolved = await resolveDataPath(named, manifestPath);
   if (!('path' in resolved)) return resolved;
   dataFiles?.add(resolved.path);
-  const real = resolved.path;
   let read: Awaited<ReturnType<typeof readSourceFile>>;
   try {
-    read = await readSourceFile(real, cwd, maxBytes);
+    read = await readSourceFile(resolved.path, cwd, maxBytes);
   } catch (error) {
     return { problem: `cannot read "${named}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  if (!read.ok) return { diagnostics: [read.diagnostic] };
+  return read.ok ? { file: read.file, path: resolved.path } : { diagnostics: [read.diagnostic] };
+}
+
+async function readDataFile(named: string, manifestPath: string, cwd: string, maxBytes: number, dataFiles?: Set<string>): Promise<Read> {
+  const read = await readDataText(named, manifestPath, cwd, maxBytes, dataFiles);
+  if (!('file' in read)) return read;
   const { documents, diagnostics } = parseSource(read.file);
   if (diagnostics.length > 0) return { diagnostics };
   if (documents.length !== 1) return { problem: `"${named}" holds ${documents.length} documents; a data file holds one (a JSON array)` };

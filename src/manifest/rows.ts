@@ -7,9 +7,9 @@
 import type { SourcePosition } from '../model/resources.js';
 import { describeValue } from '../text.js';
 import { isObject } from '../values.js';
-import { resolveDataPath } from './data-files.js';
+import { readDataText } from './data-files.js';
 import type { Diagnostic } from './diagnostics.js';
-import { displayPath, readSourceFile } from './files.js';
+import { displayPath } from './files.js';
 import { parseSource, type ParsedDocument } from './parse.js';
 import { positionOf } from './positions.js';
 
@@ -36,17 +36,10 @@ export async function readRows(generator: Pick<ParsedDocument, 'locate'>, rows: 
   if (typeof rows !== 'string') return { rows: [] };
   const format = /\.csv$/i.test(rows) ? 'csv' : /\.jsonl$/i.test(rows) ? 'jsonl' : /\.(json|ya?ml)$/i.test(rows) ? 'document' : undefined;
   if (!format) return at(`"${rows}": rows come from a .csv, .jsonl, .json or .yaml file`);
-  const resolved = await resolveDataPath(rows, manifestPath);
-  if (!('path' in resolved)) return at(resolved.problem, resolved.hint);
-  dataFiles?.add(resolved.path);
-  let read: Awaited<ReturnType<typeof readSourceFile>>;
-  try {
-    read = await readSourceFile(resolved.path, cwd, maxBytes);
-  } catch (error) {
-    return at(`cannot read "${rows}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  if (!read.ok) return { diagnostics: [read.diagnostic] };
-  const file = displayPath(resolved.path, cwd);
+  const read = await readDataText(rows, manifestPath, cwd, maxBytes, dataFiles);
+  if ('problem' in read) return at(read.problem, read.hint);
+  if ('diagnostics' in read) return read;
+  const file = displayPath(read.path, cwd);
   // csv-parse is loaded only when a generator reads a CSV.
   const result = format === 'csv' ? fromCsv((await import('csv-parse/sync')).parse, read.file.text, file) : format === 'jsonl' ? fromJsonl(read.file.text, file) : fromDocument(read.file, file);
   return 'diagnostics' in result ? result : { ...result, file };

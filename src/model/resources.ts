@@ -121,7 +121,8 @@ export interface SourcePosition {
   col: number;
 }
 
-interface ResourceBase {
+/** What every resource has, whatever its kind (a kind's spec module builds the rest). */
+export interface ResourceBase {
   /** metadata.name */
   name: string;
   /** KIND/NAME, how the CLI and state name a resource. */

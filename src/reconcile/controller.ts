@@ -5,6 +5,7 @@
  * interval; nothing ends the process but a signal. Standbys serve health and metrics and wait for
  * the leader's lock, which frees itself when the leader dies.
  */
+import { systemClock } from '../api/client.js';
 import { isRosettaError } from '../errors.js';
 import type { HeldLock } from '../state/lock.js';
 import type { Kind } from '../model/resources.js';
@@ -170,7 +171,7 @@ export class Controller {
     if (every === undefined) return;
     const drifted = new Map<string, Kind>();
     for (let round = 0; ; round++) {
-      await abortableSleep(every, stop);
+      await systemClock.sleep(every, stop);
       if (stop.aborted || !leading()) return;
       try {
         const { read, drifted: found } = await refreshRound({ ...this.options, known: this.known, drifted }, round);
@@ -256,19 +257,6 @@ export class Controller {
       if (this.stopping.signal.aborted) done();
     });
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function message(error: unknown): string {

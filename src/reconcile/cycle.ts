@@ -130,10 +130,15 @@ async function cycleSteps(deps: CycleDeps, log: Logger): Promise<CycleOutcome> {
   };
 }
 
+/** Whether what the platform says of a resource can no longer change: any kind but a request, or a request FINISHED or FAILED. */
+export function settled(known: ReadonlyMap<string, string>, address: string, record: ResourceRecord): boolean {
+  return record.kind !== 'AnnotationRequest' || ['FINISHED', 'FAILED'].includes(known.get(address) ?? '');
+}
+
 /** Reads requests not known to be settled, and counts every resource by its last known status. */
 async function pollStatus(deps: CycleDeps, state: State, revision: string | null): Promise<void> {
   const unsettled = Object.entries(state.resources)
-    .filter(([address, r]) => r.kind === 'AnnotationRequest' && !['FINISHED', 'FAILED'].includes(deps.known.get(address) ?? ''))
+    .filter(([address, r]) => r.kind === 'AnnotationRequest' && !settled(deps.known, address, r))
     .map(([address]) => address);
   if (unsettled.length > 0) await readRequests(deps, state, new Set(unsettled), revision);
   countResources(deps, state);

@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { request } from 'undici';
+import { systemClock } from '../api/client.js';
 import type { NotificationLog } from '../state/store.js';
 import { printable } from '../text.js';
 
@@ -128,7 +129,7 @@ export class Notifier {
           return;
         }
         this.options.logger.warn({ target: redact(target), attempt, err: reason }, `notification to ${redact(target)} failed, retrying in ${delay} ms`);
-        await sleep(delay, this.stopping.signal);
+        await systemClock.sleep(delay, this.stopping.signal);
         delay *= 2;
       }
     }
@@ -177,16 +178,4 @@ function redact(target: string): string {
   } catch {
     return 'a notify target';
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -10,7 +10,7 @@ import { refreshState } from '../actions/refresh.js';
 import type { Refreshed } from '../model/changes.js';
 import type { ResourceRecord, State } from '../model/records.js';
 import { KINDS, type Kind } from '../model/resources.js';
-import { event, readRequests, type CycleDeps } from './cycle.js';
+import { event, readRequests, settled, type CycleDeps } from './cycle.js';
 import type { NotifyEvent } from './notify.js';
 
 /** Settled resources are read on every this-many-th round. */
@@ -24,8 +24,7 @@ export type RefreshDeps = Pick<CycleDeps, 'store' | 'client' | 'metrics' | 'know
 
 export async function refreshRound(deps: RefreshDeps, round: number): Promise<{ read: number; drifted: number }> {
   const state = await deps.store.read();
-  const settled = (address: string, r: ResourceRecord) => r.kind !== 'AnnotationRequest' || ['FINISHED', 'FAILED'].includes(deps.known.get(address) ?? '');
-  const due = Object.entries(state.resources).filter(([address, r]) => r.status === 'applied' && (round % SETTLED_EVERY === 0 || !settled(address, r)));
+  const due = Object.entries(state.resources).filter(([address, r]) => r.status === 'applied' && (round % SETTLED_EVERY === 0 || !settled(deps.known, address, r)));
   const subset: State = { ...state, resources: Object.fromEntries(due) };
   const refreshed = await refreshState(subset, deps.client, deps.store);
 

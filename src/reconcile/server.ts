@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { RosettaError } from '../errors.js';
+import { sameSecret } from '../secrets.js';
 import { handleUi, type UiDeps } from '../ui/routes.js';
 
 const MAX_HOOK_BYTES = 1024 * 1024;
@@ -50,6 +51,15 @@ export async function startServer(listen: string, deps: ServerDeps): Promise<{ s
   server.maxConnections = MAX_CONNECTIONS;
   server.headersTimeout = 10_000;
   server.requestTimeout = HOOK_BODY_TIMEOUT_MS + 5_000;
+  return {
+    server,
+    url: await listenOn(server, listen),
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+/** Listens on HOST:PORT (--listen); the server's URL, or a usage error naming why it cannot. */
+export async function listenOn(server: Server, listen: string): Promise<string> {
   const { host, port } = parseListen(listen);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -63,11 +73,7 @@ export async function startServer(listen: string, deps: ServerDeps): Promise<{ s
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    server,
-    url: `http://${shown}:${address.port}`,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
+  return `http://${shown}:${address.port}`;
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -153,13 +159,6 @@ export function githubSignatureOk(body: Buffer, signature: string | undefined, s
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-function sameSecret(given: string | undefined, secret: string): boolean {
-  if (given === undefined) return false;
-  // Compared as digests, so the time taken says nothing about the secret's length or prefix.
-  const digest = (text: string) => createHmac('sha256', 'rosetta').update(text).digest();
-  return timingSafeEqual(digest(given), digest(secret));
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -5,7 +5,8 @@
  * token (required when not on loopback), every route needs `Authorization: Bearer <token>`, or the
  * cookie that `/?token=<token>` sets once (a browser cannot send a header by itself: port-forward).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../secrets.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SCRIPT, STYLE } from './assets.js';
 import type { DashboardData } from './data.js';
@@ -32,7 +33,7 @@ export async function handleUi(req: IncomingMessage, res: ServerResponse, deps: 
   }
   if (deps.token !== undefined) {
     const given = url.searchParams.get('token');
-    if (path === '/' && given !== null && sameToken(given, deps.token)) {
+    if (path === '/' && given !== null && sameSecret(given, deps.token)) {
       // Once, from a link: a cookie for the browser, and the token out of the address bar and history.
       send(res, 303, 'text/plain; charset=utf-8', 'signed in\n', { location: '/', 'set-cookie': `${COOKIE}=${cookieValue(deps.token)}; HttpOnly; SameSite=Strict; Path=/` });
       return true;
@@ -70,15 +71,9 @@ export async function handleUi(req: IncomingMessage, res: ServerResponse, deps: 
 
 function authorized(req: IncomingMessage, token: string): boolean {
   const header = req.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ') && sameToken(header.slice('Bearer '.length), token)) return true;
+  if (typeof header === 'string' && header.startsWith('Bearer ') && sameSecret(header.slice('Bearer '.length), token)) return true;
   const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`));
-  return cookie !== undefined && sameToken(cookie.slice(COOKIE.length + 1), cookieValue(token));
-}
-
-/** Compared as digests: the time taken says nothing about the token's length or prefix. */
-function sameToken(given: string, token: string): boolean {
-  const digest = (text: string) => createHmac('sha256', 'rosetta-ui').update(text).digest();
-  return timingSafeEqual(digest(given), digest(token));
+  return cookie !== undefined && sameSecret(cookie.slice(COOKIE.length + 1), cookieValue(token));
 }
 
 /** What the cookie holds: derived from the token, never the token itself. */
@@ -97,9 +92,4 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
     ...headers,
   });
   res.end(res.req.method === 'HEAD' ? undefined : body);
-}
-
-/** Whether a listen address is loopback (then the token is optional). */
-export function isLoopbackListen(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

@@ -7,7 +7,7 @@ import { Controller } from '../../reconcile/controller.js';
 import { ReconcileMetrics } from '../../reconcile/metrics.js';
 import { Notifier, githubRepository, webhookTarget, type NotifyTarget } from '../../reconcile/notify.js';
 import { parseListen } from '../../reconcile/server.js';
-import { isLoopbackListen } from '../../ui/routes.js';
+import { isLoopbackHost } from '../../model/hosts.js';
 import { openSource } from '../../reconcile/source.js';
 import { isPostgresUrl } from '../../state/postgres/url.js';
 import { apiClient, openStateStore, parseDuration, stateLocation, type StateOptions } from '../context.js';
@@ -44,7 +44,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   }
   const uiToken = io.env.ROSETTA_UI_TOKEN || undefined;
   // The dashboard shows ids, names and messages: beyond loopback, only to whoever has the token.
-  if (!options.once && !isLoopbackListen(listenHost) && uiToken === undefined) {
+  if (!options.once && !isLoopbackHost(listenHost) && uiToken === undefined) {
     throw new RosettaError('ROS_USAGE', `--listen ${options.listen} is reachable from other machines: set ROSETTA_UI_TOKEN, which the dashboard (GET /, /api/*) then requires`, { hint: 'generate one (openssl rand -hex 24) and keep it in a secret; /healthz, /readyz, /metrics and /hooks/* stay as they are' });
   }
   const refreshIntervalMs = options.refreshInterval === undefined ? undefined : parseDuration('--refresh-interval', options.refreshInterval);

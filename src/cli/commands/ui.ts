@@ -5,16 +5,16 @@
  * orphans. Read-only, like the controller's page.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { planAgainst } from '../../actions/plan.js';
 import { readStatus } from '../../actions/status.js';
 import type { RosettaClient } from '../../api/client.js';
 import { RosettaError } from '../../errors.js';
 import { idLabel } from '../../kinds/index.js';
 import type { Plan } from '../../model/changes.js';
-import { parseListen } from '../../reconcile/server.js';
+import { listenOn, parseListen } from '../../reconcile/server.js';
 import { dashboardData, type DashboardData } from '../../ui/data.js';
-import { handleUi, isLoopbackListen } from '../../ui/routes.js';
+import { handleUi } from '../../ui/routes.js';
+import { isLoopbackHost } from '../../model/hosts.js';
 import { apiClient, loadResources, openStateStore, type StateOptions } from '../context.js';
 import { untilStopped, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
@@ -29,14 +29,13 @@ const STATUS_EVERY_MS = 10_000;
 
 export async function uiCommand(paths: string[], options: UiOptions, io: Io): Promise<void> {
   let host: string;
-  let port: number;
   try {
-    ({ host, port } = parseListen(options.listen));
+    ({ host } = parseListen(options.listen));
   } catch (error) {
     throw new RosettaError('ROS_USAGE', (error as Error).message);
   }
   const token = io.env.ROSETTA_UI_TOKEN || undefined;
-  if (!isLoopbackListen(host) && token === undefined) throw new RosettaError('ROS_USAGE', `--listen ${options.listen} is reachable from other machines: set ROSETTA_UI_TOKEN, which the page then requires`);
+  if (!isLoopbackHost(host) && token === undefined) throw new RosettaError('ROS_USAGE', `--listen ${options.listen} is reachable from other machines: set ROSETTA_UI_TOKEN, which the page then requires`);
   const store = openStateStore(options, io);
   const client: RosettaClient | undefined = (options.endpoint ?? io.env.ROSETTA_ENDPOINT) && io.env.ROSETTA_ACCESS_KEY && io.env.ROSETTA_SECRET_KEY ? apiClient(options, io) : undefined;
   let statuses: { at: number; map: Map<string, { status: string; completion?: number }> } | undefined;
@@ -61,12 +60,8 @@ export async function uiCommand(paths: string[], options: UiOptions, io: Io): Pr
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`${(error as Error).message}\n`);
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(new RosettaError('ROS_USAGE', `--listen ${options.listen}: cannot listen there: ${error.code === 'EADDRINUSE' ? 'the port is in use' : (error.code ?? error.message)}`)));
-    server.listen(port, host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  io.stdout(`Serving the dashboard of ${store.location} on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/ (Ctrl-C stops)\n`);
+  const url = await listenOn(server, options.listen);
+  io.stdout(`Serving the dashboard of ${store.location} on ${url}/ (Ctrl-C stops)\n`);
   await untilStopped();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
