@@ -35,7 +35,8 @@ import pLimit from 'p-limit';
 import { Agent, request } from 'undici';
 
 const [mode, dir, statePath, url, concurrency, workspace] = process.argv.slice(2);
-const validators = createRequire(import.meta.url)('../dist/manifest/generated/validators.cjs');
+const requireDist = createRequire(import.meta.url);
+const validators = { envelope: requireDist('../dist/model/generated/envelope.cjs'), annotationRequestSpec: requireDist('../dist/model/generated/annotationRequestSpec.cjs'), samplingPlanSpec: requireDist('../dist/model/generated/samplingPlanSpec.cjs') };
 
 async function floor() {
   let documents = 0;
@@ -80,7 +81,7 @@ const planJson = () => planOut(planJsonChunks);
  */
 async function applyWith(run) {
   const resources = await loadValid();
-  const store = openStore({ state: statePath, workspace, cwd: process.cwd() });
+  const store = await openStore({ state: statePath, workspace, cwd: process.cwd() });
   const lock = await store.lock({ command: 'bench apply' });
   const state = await store.read();
   const planned = await planAgainst(resources, state, store, []);

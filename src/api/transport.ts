@@ -8,9 +8,12 @@ import type { Dispatcher } from 'undici';
  * undici, loaded on the first request: its modules cost more to load than all of `rosetta plan`'s
  * own work, and most commands (validate, plan without --refresh, render, state) send nothing.
  */
-let undici: Promise<typeof import('undici')> | undefined;
-export function loadUndici(): Promise<typeof import('undici')> {
-  return (undici ??= import('undici'));
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
+export function loadUndici(): Promise<Undici> {
+  // undici is CommonJS: the bundle's split chunk (scripts/build.mjs) hands its exports over as
+  // `default` only, Node's own loader as named exports too.
+  return (undici ??= import('undici').then((loaded) => ('Agent' in loaded ? loaded : (loaded as { default: Undici }).default)));
 }
 import { RosettaError } from '../errors.js';
 import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';

@@ -24,7 +24,7 @@ export interface StateOptions {
  * postgres:// URL selects the PostgreSQL store (--workspace, else ROSETTA_WORKSPACE).
  * The caller closes it (withStore does).
  */
-export function openStateStore(options: StateOptions, io: Io): StateStore {
+export function openStateStore(options: StateOptions, io: Io): Promise<StateStore> {
   return openStore({ state: stateLocation(options, io.env), workspace: options.workspace ?? io.env.ROSETTA_WORKSPACE, cwd: io.cwd });
 }
 
@@ -47,7 +47,7 @@ export function stateLocation(options: StateOptions, env: NodeJS.ProcessEnv): st
 
 /** Opens the store, runs `work`, and closes it whatever happens (a database pool would keep the process alive). */
 export async function withStore<T>(options: StateOptions, io: Io, work: (store: StateStore) => Promise<T>): Promise<T> {
-  const store = openStateStore(options, io);
+  const store = await openStateStore(options, io);
   try {
     return await work(store);
   } finally {

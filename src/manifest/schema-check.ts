@@ -2,7 +2,7 @@
  * Runs the precompiled schema validators (see scripts/build.mjs) and turns
  * ajv's errors into friendly, positioned diagnostics.
  */
-import { createRequire } from 'node:module';
+import { compiledValidator, type CompiledValidator, type SchemaError } from '../model/compiled-validators.js';
 import { distance } from 'fastest-levenshtein';
 import type { Diagnostic } from './diagnostics.js';
 import { isLargeKnownMap } from '../model/known-keys.js';
@@ -10,23 +10,9 @@ import type { ParsedDocument } from './parse.js';
 import { formatPath, parseJsonPointer, positionOf, type PathSegment } from './positions.js';
 import { isKind, type Kind } from '../model/resources.js';
 
-interface AjvError {
-  keyword: string;
-  instancePath: string;
-  params: Record<string, unknown>;
-  message?: string;
-  parentSchema?: Record<string, unknown>;
-}
-type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
-
-/** `envelope`, and one `<kind>Spec` per kind (scripts/build.mjs makes one for every kind the schema's kind enum lists). */
-const validators = createRequire(import.meta.url)('./generated/validators.cjs') as Record<string, Validator>;
-
 /** The kind's spec validator: `definitions.<kind>Spec` of the schema (folderSpec, campaignSpec, …, generatorSpec). */
-function specValidator(kind: Kind | 'Generator'): Validator {
-  const validator = validators[`${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`];
-  if (!validator) throw new Error(`schemas/manifest.schema.json has no definitions.${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`);
-  return validator;
+function specValidator(kind: Kind | 'Generator'): CompiledValidator {
+  return compiledValidator(`${kind[0]!.toLowerCase()}${kind.slice(1)}Spec`);
 }
 
 /** Fields that are not in the schema on purpose, with why. */
@@ -41,7 +27,7 @@ const UNKNOWN_FIELD_HINTS: Record<string, string> = {
  */
 export function checkSchema(parsed: ParsedDocument): Diagnostic[] {
   const value = parsed.value as { kind?: unknown; spec?: unknown } | null;
-  const envelope = validators.envelope!;
+  const envelope = compiledValidator('envelope');
   const diagnostics = envelope(value) ? [] : toDiagnostics(parsed, envelope.errors ?? [], []);
   const kind = value?.kind;
   const spec = value?.spec;
@@ -62,7 +48,7 @@ function withoutLargeMaps(spec: object): object {
   return isLargeKnownMap(scenes) ? { ...spec, sceneIdMap: { 'scene-id': 'uri' } } : spec;
 }
 
-function toDiagnostics(parsed: ParsedDocument, errors: readonly AjvError[], prefix: PathSegment[]): Diagnostic[] {
+function toDiagnostics(parsed: ParsedDocument, errors: readonly SchemaError[], prefix: PathSegment[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
@@ -79,7 +65,7 @@ function toDiagnostics(parsed: ParsedDocument, errors: readonly AjvError[], pref
   return out;
 }
 
-function describe(parsed: ParsedDocument, error: AjvError, path: PathSegment[]): Diagnostic {
+function describe(parsed: ParsedDocument, error: SchemaError, path: PathSegment[]): Diagnostic {
   const field = formatPath(path);
   const found = valueAt(parsed.value, path);
   const p = error.params;

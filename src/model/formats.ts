@@ -3,23 +3,13 @@
  * their JSON Schemas (schemas/*.schema.json, compiled ahead of time by scripts/build.mjs), not by
  * hand: the schema is the one description of each format, for rosetta and for anyone's tooling.
  */
-import { createRequire } from 'node:module';
-
-interface SchemaError {
-  instancePath: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
-
-type Validator = ((value: unknown) => boolean) & { errors?: SchemaError[] | null };
+import { compiledValidator } from './compiled-validators.js';
 
 export type Format = 'state' | 'planFile' | 'fixtures';
 
-const validators = createRequire(import.meta.url)('./generated/formats.cjs') as Record<Format, Validator>;
-
 /** Undefined when `value` is in the format; else the first problem, as "where: what". */
 export function formatProblem(format: Format, value: unknown): string | undefined {
-  const validate = validators[format];
+  const validate = compiledValidator(format);
   if (validate(value)) return undefined;
   const error = validate.errors?.[0];
   if (!error) return 'not in the expected format';

@@ -73,7 +73,8 @@ export class FileStateStore implements StateStore {
     const backup = backupExists ? this.backupPath : undefined;
     const state = text === undefined ? emptyState() : parseStateDocument(text, this.location, backup);
     const { validBytes } = replayJournal(state, journal, this.journalPath);
-    checkStateFormat(state, journal === '' ? this.location : `${this.location} (with ${this.journalPath})`, backup);
+    // A state that is not there yet is empty by construction: nothing to check (nor a validator to load).
+    if (text !== undefined || journal !== '') checkStateFormat(state, journal === '' ? this.location : `${this.location} (with ${this.journalPath})`, backup);
     this.snapshotBytes = text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
     this.journalValidBytes = validBytes;
     this.appliedPlansText = JSON.stringify(state.appliedPlans);

@@ -1,7 +1,6 @@
 /** Picks the store for a state location: a PostgreSQL URL, or a file path. */
 import { resolve } from 'node:path';
 import { RosettaError } from '../errors.js';
-import { PostgresStateStore } from './postgres/store.js';
 import { WORKSPACE_PATTERN, isPostgresUrl } from './postgres/url.js';
 import { FileStateStore } from './file-store.js';
 import type { StateStore } from './store.js';
@@ -17,7 +16,11 @@ export interface StoreLocation {
   cwd: string;
 }
 
-export function openStore({ state, workspace, cwd }: StoreLocation): StateStore {
+/**
+ * The store for a location. Asynchronous because the PostgreSQL store (and `pg` with it) is
+ * loaded only for a postgres:// state: a file-state command does not pay for the driver.
+ */
+export async function openStore({ state, workspace, cwd }: StoreLocation): Promise<StateStore> {
   if (state === '') throw new RosettaError('ROS_USAGE', 'the state location is empty', { hint: 'give a state file path or a postgres:// URL' });
   const location = state ?? DEFAULT_STATE_PATH;
   if (isPostgresUrl(location)) {
@@ -25,6 +28,7 @@ export function openStore({ state, workspace, cwd }: StoreLocation): StateStore 
     if (!WORKSPACE_PATTERN.test(name)) {
       throw new RosettaError('ROS_USAGE', `--workspace: expected letters, digits, ".", "_" or "-" (at most 63), found ${JSON.stringify(name)}`);
     }
+    const { PostgresStateStore } = await import('./postgres/store.js');
     return new PostgresStateStore(location, name);
   }
   if (workspace !== undefined && workspace !== DEFAULT_WORKSPACE) {

@@ -52,7 +52,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
   // Everything that can be wrong locally is found before the lock is taken: a typo, a bad proxy
   // variable or a bad key should neither hold the lock nor leave it behind.
   const resources = options.plan ? undefined : await loadResources(paths, options, io);
-  const store = openStateStore(options, io);
+  const store = await openStateStore(options, io);
   const client = new RosettaClient({ endpoint, credentials, timeouts: { requestMs }, env: io.env });
   const shutdown = new Shutdown(io);
   try {

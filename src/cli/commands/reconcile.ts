@@ -54,7 +54,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   const metrics = new ReconcileMetrics();
   const cacheDir = options.cacheDir ?? join(io.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'rosetta', 'sources');
   const source = openSource(options.source, { ref: options.ref, cacheDir, cwd: io.cwd });
-  const store = openStateStore(options, io);
+  const store = await openStateStore(options, io);
   const client = apiClient(options, io, { onAnswer: (endpoint, code) => metrics.apiRequests.inc({ endpoint, code }) });
   const notifier = new Notifier({ targets, secret: io.env.ROSETTA_NOTIFY_SECRET || undefined, log: store, logger, onSent: (target, result) => metrics.notifications.inc({ target, result }) });
   const controller = new Controller({

@@ -15,10 +15,10 @@ export interface MigrateOptions extends StateOptions {
 }
 
 export async function stateMigrateCommand(options: MigrateOptions, io: Io): Promise<void> {
-  const source = openStateStore(options, io);
+  const source = await openStateStore(options, io);
   // The source's workspace carries over only to a PostgreSQL target: a file holds one state.
   const toWorkspace = options.toWorkspace ?? (isPostgresUrl(options.to) ? (options.workspace ?? io.env.ROSETTA_WORKSPACE) : undefined);
-  const target = openStore({ state: options.to, workspace: toWorkspace, cwd: io.cwd });
+  const target = await openStore({ state: options.to, workspace: toWorkspace, cwd: io.cwd });
   try {
     if (source.location === target.location) throw new RosettaError('ROS_USAGE', `--to names the state being migrated (${source.location})`);
     const lock = { command: `rosetta state migrate --to ${target.location}`, timeoutMs: parseDuration('--lock-timeout', options.lockTimeout), env: io.env };

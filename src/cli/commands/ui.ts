@@ -36,7 +36,7 @@ export async function uiCommand(paths: string[], options: UiOptions, io: Io): Pr
   }
   const token = io.env.ROSETTA_UI_TOKEN || undefined;
   if (!isLoopbackHost(host) && token === undefined) throw new RosettaError('ROS_USAGE', `--listen ${options.listen} is reachable from other machines: set ROSETTA_UI_TOKEN, which the page then requires`);
-  const store = openStateStore(options, io);
+  const store = await openStateStore(options, io);
   const client: RosettaClient | undefined = (options.endpoint ?? io.env.ROSETTA_ENDPOINT) && io.env.ROSETTA_ACCESS_KEY && io.env.ROSETTA_SECRET_KEY ? apiClient(options, io) : undefined;
   let statuses: { at: number; map: Map<string, { status: string; completion?: number }> } | undefined;
 
