@@ -81,3 +81,39 @@ export function generateSceneCsv(dir, scenes) {
   for (let s = 0; s < scenes; s++) parts.push(`${hex(s, 8)}-0000-4000-8000-${hex(s * 7919, 12)},gs://bench-bucket/csv/${s}.yaml\n`);
   writeFileSync(join(dir, 'scenes.csv'), parts.join(''));
 }
+
+/**
+ * A file state as `rosetta apply` would leave it after creating every annotation request of a
+ * saved `plan --format json` (PLAN): the same addresses, digests and ids, so a plan of the same
+ * manifests against it has nothing to do.
+ */
+export function stateFromPlan(planJson, path) {
+  const resources = {};
+  for (const change of JSON.parse(planJson).changes) {
+    if (change.action !== 'create' || change.kind !== 'AnnotationRequest') throw new Error(`unexpected ${change.action} of ${change.address}`);
+    resources[change.address] = {
+      kind: change.kind,
+      name: change.name,
+      status: 'applied',
+      outcome: 'created',
+      digest: change.digest,
+      annotationRequestId: change.body.annotationRequestId,
+      annotationRequestName: change.body.annotationRequestName,
+      code: 2000,
+      requestId: 'f'.repeat(32),
+      appliedAt: '2026-11-24T10:00:00.000Z',
+    };
+  }
+  writeFileSync(path, `${JSON.stringify({ version: 1, lineage: 'bench-lineage', serial: 1, appliedPlans: [], resources }, null, 2)}\n`);
+}
+
+/** `count` small AnnotationRequest manifests (3 scenes), one per file, as a team keeps them. */
+export function generateSmallFiles(dir, count) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const lines = [`apiVersion: rosetta/v1`, `kind: AnnotationRequest`, `metadata:`, `  name: small-${i}`, `spec:`, `  annotationRequestName: Small request ${i}`, `  campaignId: bench-campaign`, `  sceneIdMap:`];
+    for (let s = 0; s < 3; s++) lines.push(`    small-${i}-${s}: gs://bench-bucket/small-${i}/${s}.yaml`);
+    writeFileSync(join(dir, `small-${String(i).padStart(5, '0')}.yaml`), `${lines.join('\n')}\n`);
+  }
+}

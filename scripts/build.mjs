@@ -1,11 +1,12 @@
-// Build: compile the schema validators ahead of time, then TypeScript, then one bundle of the CLI.
+// Build: compile the schema validators ahead of time, then TypeScript, then one bundle of the CLI
+// and its V8 code cache.
 //
 // ajv's standalone output is emitted as CommonJS on purpose: its ESM output has a
 // known bug (it still calls `require` for runtime helpers). Each validator is a
 // module of its own (a kind's spec, the envelope, each file format), so a command
 // compiles only the validators of the kinds it meets: all of them were 460 KB of
 // code that every `plan` parsed. They are written next to the sources (so vitest
-// can load them) and copied into dist/ (and beside the bundle).
+// can load them) and copied into dist/ (the bundle holds them too).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -61,26 +62,86 @@ function copyValidators(from, to) {
 }
 copyValidators(generated, join(root, 'dist/model/generated'));
 
-// The CLI as one bundle (bin/rosetta.js loads dist/bundle/main.js). Module resolution and
-// loading of ~200 files was most of a small command's time; a command's own code stays a
-// chunk of its own, loaded when the command runs (splitting). dist/bundle is two folders
-// deep like dist/cli, so the sources' `new URL('../../package.json', import.meta.url)` and
-// `createRequire(import.meta.url)('./generated/…')` find the same files from either place.
+// The CLI as one CommonJS bundle, run by bin/rosetta.js with a V8 code cache (bin/load-bundle.js).
+// Resolving, loading and compiling ~200 ES modules was most of a small command's time. Packages a
+// command loads only when it needs them (undici for the first request, pg for a postgres:// state,
+// listr2 and the prompt for an interactive apply, the controller's prom-client, simple-git and
+// pino, csv-parse for a CSV) stay outside it and load from node_modules as before. dist/bundle is
+// two folders deep like dist/cli, so the sources' `new URL('../../package.json', import.meta.url)`
+// finds the same files from the bundle.
+/**
+ * commander requires node:child_process at load for one rare feature (executable subcommands,
+ * which rosetta does not use); loading it (and node:net with it) was 7 ms of every command's
+ * start. Its require in commander gets an object that loads the module when first touched.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(context) {
+    context.onResolve({ filter: /^node:child_process$/ }, (args) => (args.importer.includes(`${join('node_modules', 'commander')}`) ? { path: 'lazy-child-process', namespace: 'rosetta' } : undefined));
+    context.onLoad({ filter: /^lazy-child-process$/, namespace: 'rosetta' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * undici is a bundle of its own (dist/bundle/undici.cjs, code-cached like the CLI's): the CLI
+ * bundle's require('undici') loads it through bin/load-bundle.js. Loaded from node_modules it took
+ * ~100 ms, more than all the rest of `rosetta status`.
+ */
+const undiciFromItsBundle = {
+  name: 'undici-from-its-bundle',
+  setup(context) {
+    context.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'rosetta' }));
+    context.onLoad({ filter: /^undici$/, namespace: 'rosetta' }, () => ({
+      contents: "module.exports = require('../../bin/load-bundle.js').loadBundle('undici');",
+      loader: 'js',
+    }));
+  },
+};
+
 const bundle = join(root, 'dist/bundle');
 rmSync(bundle, { recursive: true, force: true });
 await build({
-  entryPoints: { main: join(root, 'dist/cli/main.js') },
+  entryPoints: [join(root, 'dist/cli/main.js')],
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outdir: bundle,
-  sourcemap: 'linked',
-  // pino's transports run in worker threads that load files by path; pg-native is pg's optional peer.
-  external: ['pino', 'pg-native'],
-  // Bundled CommonJS packages call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __rosettaRequire } from 'node:module'; const require = __rosettaRequire(import.meta.url);" },
+  outfile: join(bundle, 'rosetta.cjs'),
+  external: ['../../bin/load-bundle.js', 'pg', 'pg-native', 'listr2', '@inquirer/prompts', 'prom-client', 'simple-git', 'pino', 'csv-parse', 'csv-parse/sync'],
+  // import() of an external package becomes a require() (Node >= 20.19 requires ES modules too):
+  // code V8 restores from a cache has no dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+  supported: { 'dynamic-import': false },
+  // import.meta.url is the bundle's own URL (esbuild leaves it empty in CommonJS output).
+  define: { 'import.meta.url': '__rosettaBundleUrl' },
+  banner: { js: "const __rosettaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Less to read and hash at every start; names are kept, so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  // ASCII only, so bin/load-bundle.js reads it as latin1 (several times faster than decoding UTF-8).
+  charset: 'ascii',
+  logLevel: 'warning',
+  plugins: [lazyChildProcessForCommander, undiciFromItsBundle],
+});
+
+await build({
+  entryPoints: [join(root, 'node_modules/undici/index.js')],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: join(bundle, 'undici.cjs'),
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  charset: 'ascii',
   logLevel: 'warning',
 });
-copyValidators(generated, join(bundle, 'generated'));
+
+// The code cache: the bundle run through bin/load-bundle.js on the commands users run most, then
+// V8's cached code (every function those runs compiled) written beside it. A process of its own,
+// so nothing of this build's own modules or flags is in it.
+execFileSync(process.execPath, [join(root, 'scripts/code-cache.mjs')], { stdio: 'inherit' });

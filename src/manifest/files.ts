@@ -7,10 +7,9 @@
  */
 import bytes from 'bytes';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { basename, relative, resolve, sep } from 'node:path';
-import { glob } from 'tinyglobby';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 
 /** 256 MiB: room for an annotation request with a million scenes (~60 MB) and more. */
@@ -48,18 +47,9 @@ export async function findManifestFiles(
       diagnostics.push(fileProblem(displayPath(absolute, cwd), 'files.not-found', 'no such file or directory'));
     } else if (info.isDirectory()) {
       const root = await realpath(absolute);
-      // dot: false skips dot-folders (.git, .rosetta) and dot-files. Symlinks are followed (a loop is
-      // walked once and its files found again by their real paths, below), but only into the root.
-      // .yaml and .yml in any case (.YAML from Windows tools is the same format). One walk finds the
-      // manifests and the dot-files beside them: dot-files (CI definitions such as .gitlab-ci.yml)
-      // are skipped on purpose, but counted; dot-folders (.git, .rosetta) are not entered at all.
-      const all = await glob(['**/*.yaml', '**/*.yml'], {
-        cwd: absolute,
-        absolute: true,
-        dot: true,
-        caseSensitiveMatch: false,
-        ignore: ['**/node_modules/**', '**/.*/**'],
-      });
+      // One walk finds the manifests and the dot-files beside them: dot-files (CI definitions such
+      // as .gitlab-ci.yml) are skipped on purpose, but counted.
+      const all = await yamlFilesUnder(absolute);
       const isDotFile = (file: string) => basename(file).startsWith('.');
       const matches = all.filter((file) => !isDotFile(file));
       skippedDotFiles.push(...all.filter(isDotFile).map((f) => displayPath(resolve(f), cwd)));
@@ -87,6 +77,45 @@ export async function findManifestFiles(
     }
   }
   return { files: [...found.values()].sort(), diagnostics, skippedDotFiles: skippedDotFiles.sort() };
+}
+
+const YAML_NAME = /\.ya?ml$/i;
+
+/**
+ * Every .yaml and .yml file (in any case: .YAML from Windows tools is the same format) under
+ * `dir`, dot-files included, by the path it was found under. Dot-folders (.git, .rosetta) and
+ * node_modules are not entered. Links are followed, a linked folder once however many links
+ * lead to it (a loop ends there; the caller finds files again by their real paths and refuses
+ * what leads outside the root); a link to anything else, a broken one included, is listed for
+ * the caller to check. (tinyglobby did this walk; its pattern compiler and file crawler were a
+ * tenth of a small plan's start-up.)
+ */
+async function yamlFilesUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const entered = new Set<string>([await realpath(dir)]);
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      let isFolder = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined);
+        isFolder = target?.isDirectory() ?? false;
+        if (isFolder) {
+          const real = await realpath(path);
+          if (entered.has(real)) continue;
+          entered.add(real);
+        }
+      }
+      if (isFolder) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(path);
+      } else if (YAML_NAME.test(entry.name)) {
+        found.push(path);
+      }
+    }
+  };
+  await walk(dir);
+  return found;
 }
 
 export async function readSourceFile(

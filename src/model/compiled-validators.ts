@@ -2,8 +2,7 @@
  * The JSON Schema validators scripts/build.mjs compiles ahead of time: one CommonJS module per
  * validator in ./generated (the manifest envelope, each kind's spec, each file format), each
  * loaded the first time it is needed, so a run compiles only the validators it uses (all of them
- * together were 460 KB of code that every `plan` parsed). The bundle (dist/bundle) has a copy of
- * ./generated beside it, so the same relative require works from there.
+ * together were 460 KB of code that every `plan` parsed).
  */
 import { createRequire } from 'node:module';
 
@@ -17,15 +16,22 @@ export interface SchemaError {
 
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
-const requireHere = createRequire(import.meta.url);
 const loaded = new Map<string, CompiledValidator>();
 
 /** The validator `name` (`envelope`, `annotationRequestSpec`, …, `state`, `planFile`, `fixtures`). */
 export function compiledValidator(name: string): CompiledValidator {
   let found = loaded.get(name);
   if (!found) {
-    found = requireHere(`./generated/${name}.cjs`) as CompiledValidator;
+    found = load(name);
     loaded.set(name, found);
   }
   return found;
+}
+
+function load(name: string): CompiledValidator {
+  // In the CLI bundle (CommonJS) esbuild sees this require and bundles every ./generated/*.cjs,
+  // each kept as a module of its own that runs when first required; run as ES modules (tsc's
+  // dist/, vitest) there is no `require`, and Node's loader finds the file beside this one.
+  if (typeof require === 'function') return require(`./generated/${name}.cjs`) as CompiledValidator;
+  return createRequire(import.meta.url)(`./generated/${name}.cjs`) as CompiledValidator;
 }
