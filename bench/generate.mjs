@@ -2,19 +2,19 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** `count` AnnotationRequest manifests with `scenes` scenes each, 10 per file. */
-export function generateRequests(dir, count, scenes, { sampling = 0 } = {}) {
+/** `count` AnnotationRequest manifests (`<prefix>-<i>`) with `scenes` scenes each, 10 per file. */
+export function generateRequests(dir, count, scenes, { sampling = 0, prefix = 'req' } = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const perFile = 10;
   for (let f = 0; f * perFile < count; f++) {
     const docs = [];
     for (let i = f * perFile; i < Math.min(count, (f + 1) * perFile); i++) {
-      const lines = [`apiVersion: rosetta/v1`, `kind: AnnotationRequest`, `metadata:`, `  name: req-${i}`, `spec:`, `  annotationRequestName: Bench request ${i}`, `  campaignId: bench-campaign`, `  sceneIdMap:`];
-      for (let s = 0; s < scenes; s++) lines.push(`    scene-${i}-${s}: gs://bench-bucket/req-${i}/scene-${s}.yaml`);
+      const lines = [`apiVersion: rosetta/v1`, `kind: AnnotationRequest`, `metadata:`, `  name: ${prefix}-${i}`, `spec:`, `  annotationRequestName: Bench request ${prefix} ${i}`, `  campaignId: bench-campaign`, `  sceneIdMap:`];
+      for (let s = 0; s < scenes; s++) lines.push(`    ${prefix}-scene-${i}-${s}: gs://bench-bucket/${prefix}-${i}/scene-${s}.yaml`);
       docs.push(lines.join('\n'));
       if (i < sampling) {
-        docs.push([`apiVersion: rosetta/v1`, `kind: SamplingPlan`, `metadata:`, `  name: req-${i}-qa`, `spec:`, `  annotationRequestRef: req-${i}`, `  poolName: pool-${i}`, `  samplingQuantity: 5`].join('\n'));
+        docs.push([`apiVersion: rosetta/v1`, `kind: SamplingPlan`, `metadata:`, `  name: ${prefix}-${i}-qa`, `spec:`, `  annotationRequestRef: ${prefix}-${i}`, `  poolName: ${prefix}-pool-${i}`, `  samplingQuantity: 5`].join('\n'));
       }
     }
     writeFileSync(join(dir, `requests-${String(f).padStart(4, '0')}.yaml`), `${docs.join('\n---\n')}\n`);

@@ -129,20 +129,26 @@ const planJson = (dir, extra = {}) => rosetta(['plan', dir, '--state', state('em
 }
 
 // 7. a plan of 100,000 unchanged resources (a state that holds every one of them) against 1,000.
+// The 100,000 and their state are kept for suite 9.
+const UNCHANGED = smoke ? [50, 500] : [1_000, 100_000];
+const old = (count) => join(data, `old-${count}`);
 {
-  const UNCHANGED = smoke ? [50, 500] : [1_000, 100_000];
   const measured = [];
   for (const count of UNCHANGED) {
-    const dir = join(data, `unchanged-${count}`);
-    generateRequests(dir, count, 10);
-    stateFromPlan(rosetta(['plan', dir, '--state', state('empty-state'), '--format', 'json'], { stdout: true }).stdout, state(`unchanged-${count}`));
-    measured.push(summary(Array.from({ length: FEW }, () => rosetta(['plan', dir, '--state', state(`unchanged-${count}`)], { rss: true }))));
-    rmSync(dir, { recursive: true, force: true });
+    generateRequests(join(old(count), 'old'), count, 10, { prefix: 'old' });
+    stateFromPlan(rosetta(['plan', old(count), '--state', state('empty-state'), '--format', 'json'], { stdout: true }).stdout, state(`old-${count}`));
+    measured.push(summary(Array.from({ length: FEW }, () => rosetta(['plan', old(count), '--state', state(`old-${count}`)], { rss: true }))));
   }
+  rmSync(old(UNCHANGED[0]), { recursive: true, force: true });
   const [few, many] = measured;
   const kb = ((many.rssMb - few.rssMb) * 1024) / (UNCHANGED[1] - UNCHANGED[0]);
   row(`${UNCHANGED[1].toLocaleString('en')} unchanged resources: plan`, `${kb.toFixed(1)} KB peak memory per resource (${s(many.ms)}, ${mb(many.rssMb)}; ${UNCHANGED[0].toLocaleString('en')}: ${s(few.ms)}, ${mb(few.rssMb)})`, '< 4 KB', kb < 4, `10 scenes each, 10 per file, a file state holding every one; whole processes; medians of ${FEW}`);
 }
+// Suite 9's manifests: the 100,000 above and 1,000 new ones beside them.
+const RECORDS = UNCHANGED[1];
+const into = old(RECORDS);
+generateRequests(join(into, 'new'), N, SCENES, { prefix: 'new' });
+const newTargets = Array.from({ length: N }, (_, i) => ['--target', `AnnotationRequest/new-${i}`]).flat();
 
 // 8. apply against a raw signed pool, both whole processes, each against a fresh simulator process.
 const planFile = join(data, 'plan.json');
@@ -159,23 +165,19 @@ for (const inFlight of [16, 64]) {
   row(`apply vs raw signed pool (${inFlight})`, `${x(applied.ms / raw.ms)} (${s(applied.ms)} vs ${s(raw.ms)})`, '≤ 1.10×', applied.ms / raw.ms <= 1.1, `${N} creates, 20 ms latency, ${inFlight} in flight; rosetta apply (read, plan, send, record every create, keep the bodies) vs bench/floors/raw-pool.mjs (the plan's bodies signed and sent, nothing recorded); whole processes, the simulator in its own; medians of ${FEW}, alternated`);
 }
 
-// 9. a whole apply of 1,000 creates into a big state against the same into an empty one (file).
+// 9. a whole apply of the 1,000 new creates into the 100,000 records against the same into an
+// empty state: the same manifests (all 101,000) on both sides, --target the 1,000, so what
+// differs is the state alone.
 {
-  const BIG = smoke ? [200, 1000] : [20_000, 100_000];
-  for (const records of BIG) generateState(state(`big-${records}`), records);
-  const into = new Map([[0, []], ...BIG.map((n) => [n, []])]);
-  for (let i = 0; i < FEW; i++) {
-    for (const records of into.keys()) {
-      const statePath = state(`into-${records}-${i}`);
-      if (records > 0) copyFileSync(state(`big-${records}`), statePath);
-      into.get(records).push(await withSimulator(LATENCY, (sim) => apply(manifests, statePath, sim)));
-    }
-  }
-  const empty = summary(into.get(0));
-  for (const records of BIG) {
-    const big = summary(into.get(records));
-    row(`apply into ${records.toLocaleString('en')} records (file)`, `${x(big.ms / empty.ms)} (${s(big.ms)} vs ${s(empty.ms)} into an empty state)`, '≤ 1.25×', big.ms / empty.ms <= 1.25, `${N} creates, 20 ms latency, --concurrency 16; the whole rosetta apply; medians of ${FEW}, alternated`);
-  }
+  const [big, empty] = await alternate(
+    FEW,
+    (i) => {
+      copyFileSync(state(`old-${RECORDS}`), state(`into-big-${i}`));
+      return withSimulator(LATENCY, (sim) => apply(into, state(`into-big-${i}`), sim, 16, newTargets));
+    },
+    (i) => withSimulator(LATENCY, (sim) => apply(into, state(`into-empty-${i}`), sim, 16, newTargets)),
+  );
+  row(`apply into ${RECORDS.toLocaleString('en')} records (file)`, `${x(big.ms / empty.ms)} (${s(big.ms)} vs ${s(empty.ms)} into an empty state)`, '≤ 1.25×', big.ms / empty.ms <= 1.25, `${N} creates (--target each), 20 ms latency, --concurrency 16; the same ${(RECORDS + N).toLocaleString('en')} manifests on both sides; the whole rosetta apply; medians of ${FEW}, alternated`);
 }
 
 // 10. no-op plan at scale
@@ -207,20 +209,19 @@ if (benchDatabase) {
     (i) => withSimulator(LATENCY, (sim) => apply(withSampling, state(`vs-pg-${i}`), sim)),
   );
   row('apply: PostgreSQL vs file state', `${x(pg.ms / file.ms)} (${s(pg.ms)} vs ${s(file.ms)})`, '≤ 1.2×', pg.ms / file.ms <= 1.2, `${N + N / 10} creates (${N / 10} sampling: pending record, then answer), 20 ms latency, --concurrency 16; whole processes; medians of ${REPEATS}, alternated`);
-  const RECORDS = smoke ? 1000 : 100_000;
   const [big, empty] = await alternate(
     FEW,
     async (i) => {
       // The 100,000 records copied in by rosetta itself (not timed), a workspace per run.
-      rosetta(['state', 'migrate', '--state', state(`big-${RECORDS}`), '--to', benchDatabase.url, '--to-workspace', `big-${i}`]);
-      return withSimulator(LATENCY, (sim) => apply(manifests, benchDatabase.url, sim, 16, ['--workspace', `big-${i}`]));
+      rosetta(['state', 'migrate', '--state', state(`old-${RECORDS}`), '--to', benchDatabase.url, '--to-workspace', `big-${i}`]);
+      return withSimulator(LATENCY, (sim) => apply(into, benchDatabase.url, sim, 16, ['--workspace', `big-${i}`, ...newTargets]));
     },
-    (i) => withSimulator(LATENCY, (sim) => apply(manifests, benchDatabase.url, sim, 16, ['--workspace', `empty-${i}`])),
+    (i) => withSimulator(LATENCY, (sim) => apply(into, benchDatabase.url, sim, 16, ['--workspace', `empty-${i}`, ...newTargets])),
   );
-  row(`apply into ${RECORDS.toLocaleString('en')} records (PostgreSQL)`, `${x(big.ms / empty.ms)} (${s(big.ms)} vs ${s(empty.ms)} into an empty workspace)`, '≤ 1.25×', big.ms / empty.ms <= 1.25, `${N} creates, 20 ms latency, --concurrency 16; the whole rosetta apply; a workspace per run in one database; medians of ${FEW}, alternated`);
+  row(`apply into ${RECORDS.toLocaleString('en')} records (PostgreSQL)`, `${x(big.ms / empty.ms)} (${s(big.ms)} vs ${s(empty.ms)} into an empty workspace)`, '≤ 1.25×', big.ms / empty.ms <= 1.25, `${N} creates (--target each), 20 ms latency, --concurrency 16; the same ${(RECORDS + N).toLocaleString('en')} manifests on both sides; the whole rosetta apply; a workspace per run in one database; medians of ${FEW}, alternated`);
   await benchDatabase.drop();
 } else {
-  for (const suite of ['apply: PostgreSQL vs file state', `apply into ${(smoke ? 1000 : 100_000).toLocaleString('en')} records (PostgreSQL)`]) {
+  for (const suite of ['apply: PostgreSQL vs file state', `apply into ${RECORDS.toLocaleString('en')} records (PostgreSQL)`]) {
     row(suite, 'not measured: no PostgreSQL answered', suite.includes('vs file') ? '≤ 1.2×' : '≤ 1.25×', false, `set ROSETTA_BENCH_POSTGRES_URL (tried ${postgresUrl.replace(/:[^:@/]*@/, ':***@')})`);
   }
 }

@@ -29,13 +29,12 @@ describe('bench/run.mjs --smoke', () => {
       '500 unchanged resources: plan',
       'apply vs raw signed pool (16)',
       'apply vs raw signed pool (64)',
-      'apply into 200 records (file)',
-      'apply into 1,000 records (file)',
+      'apply into 500 records (file)',
       'no-op plan at scale',
       'apply vs vendor sample client',
       'faults (10% 5000)',
       'apply: PostgreSQL vs file state',
-      'apply into 1,000 records (PostgreSQL)',
+      'apply into 500 records (PostgreSQL)',
       'dashboard: the page vs GET /api/resources',
     ]);
     expect(rows.find((r) => r.suite === 'faults (10% 5000)')?.figure).toContain(', 0 duplicate sampling packages');
