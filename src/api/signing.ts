@@ -4,7 +4,7 @@
  * The signature covers neither body nor path, so every attempt is signed with
  * a fresh timestamp and the secret never leaves this function.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 
 export interface Credentials {
   accessKey: string;
@@ -12,7 +12,7 @@ export interface Credentials {
 }
 
 export function signature(timestamp: string, credentials: Credentials): string {
-  return createHash('md5').update(`${timestamp}&${credentials.secretKey}&${credentials.accessKey}`, 'utf8').digest('hex');
+  return nodeCrypto().createHash('md5').update(`${timestamp}&${credentials.secretKey}&${credentials.accessKey}`, 'utf8').digest('hex');
 }
 
 export function signedHeaders(credentials: Credentials, nowMs: number): Record<string, string> {

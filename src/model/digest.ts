@@ -7,7 +7,8 @@
  * 2.6 s and most of the garbage collector's time. Its output is checked
  * against canonicalize's in test/model/digest.test.ts.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
+import type { Hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { keysOf } from './known-keys.js';
 import { LargeMap } from './large-map.js';
@@ -21,7 +22,7 @@ export function canonicalJson(value: unknown): string {
 const CHUNK = 64 * 1024;
 
 export function bodyDigest(body: unknown): string {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   const sink = { hash, buffer: '' };
   write(body, sink);
   hash.update(sink.buffer);

@@ -3,10 +3,10 @@
  * Ten lines of node:crypto instead of the uuid package, whose modules took longer to load than
  * a small `rosetta plan` takes to run; the results are the same (pinned by tests).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './node-crypto.js';
 
 export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  const hash = nodeCrypto().createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50; // version 5
   hash[8] = (hash[8]! & 0x3f) | 0x80; // the RFC's variant
   const hex = hash.subarray(0, 16).toString('hex');

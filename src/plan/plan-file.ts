@@ -10,7 +10,7 @@
  * This catches edits and corruption; it is not a signature (anyone who can
  * edit the file can recompute both).
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { readFile } from 'node:fs/promises';
 import { RosettaError } from '../errors.js';
 import { formatProblem } from '../model/formats.js';
@@ -42,7 +42,7 @@ function digestOf(saved: Unsigned): string {
 }
 
 export async function savePlan(path: string, plan: Plan, meta: { rosettaVersion: string; endpoint: string; manifestsDigest: string }): Promise<SavedPlan> {
-  const unsigned: Unsigned = { formatVersion: PLAN_FILE_VERSION, type: 'rosetta-plan', planId: randomUUID(), ...meta, plan };
+  const unsigned: Unsigned = { formatVersion: PLAN_FILE_VERSION, type: 'rosetta-plan', planId: nodeCrypto().randomUUID(), ...meta, plan };
   const saved: SavedPlan = { ...unsigned, planDigest: digestOf(unsigned) };
   await writeFileDurably(path, `${JSON.stringify(saved, null, 2)}\n`);
   return saved;

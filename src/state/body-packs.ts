@@ -3,7 +3,7 @@
  * pack per apply (JSON lines plus an index renamed into place last). Not inside the state: the
  * state is written after every create, and a million-scene body would make each write 70 MB.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bodyText } from '../model/body-text.js';
@@ -45,7 +45,7 @@ export class BodyPacks {
       await mkdir(this.bodiesDir, { recursive: true });
       this.dirReady = true;
     }
-    const name = `pack-${Date.now()}-${randomUUID().slice(0, 8)}`;
+    const name = `pack-${Date.now()}-${nodeCrypto().randomUUID().slice(0, 8)}`;
     const pack = join(this.bodiesDir, `${name}.jsonl`);
     await writeFile(`${pack}.tmp`, Buffer.concat(lines));
     await rename(`${pack}.tmp`, pack);

@@ -8,7 +8,7 @@
  * bytes were written, so a nearly full disk produced a truncated state file
  * that was then renamed over a good one.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import * as fsPromises from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -23,7 +23,7 @@ export const realFs: DurableFs = { open: fsPromises.open, rename: fsPromises.ren
 
 export async function writeFileDurably(path: string, data: string | Buffer, fs: DurableFs = realFs): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomUUID().slice(0, 8)}.tmp`);
   const handle = await fs.open(temporary, 'wx', 0o644);
   try {
     try {

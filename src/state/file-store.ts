@@ -3,7 +3,7 @@
  * fdatasync'd), folded into the snapshot when cheap or due; a backup of the state each run found;
  * the lock file; bodies in packs beside it (./body-packs.ts).
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { emptyState, type State } from '../model/records.js';
@@ -170,7 +170,7 @@ export class FileStateStore implements StateStore {
     const backupJournal = `${this.backupPath}.journal`;
     try {
       if (await stat(this.location).then((s) => s.isFile(), () => false)) {
-        const temporary = `${this.backupPath}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+        const temporary = `${this.backupPath}.${process.pid}.${nodeCrypto().randomUUID().slice(0, 8)}.tmp`;
         await link(this.location, temporary).catch(async () => writeFile(temporary, await readFile(this.location)));
         await this.fs.rename(temporary, this.backupPath);
       }

@@ -7,7 +7,7 @@
  * is a dead process on this same host is taken over with a warning, and any
  * other lock is broken only by `rosetta state unlock`.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { RosettaError } from '../errors.js';
@@ -144,7 +144,7 @@ export function describeSelf(command: string, env: NodeJS.ProcessEnv): LockHolde
     : env.CI_PIPELINE_ID
       ? `GitLab pipeline ${env.CI_PIPELINE_ID}${env.CI_COMMIT_SHORT_SHA ? ` at ${env.CI_COMMIT_SHORT_SHA}` : ''}`
       : undefined;
-  return { id: randomUUID(), pid: process.pid, host: hostname(), user, command, startedAt: new Date().toISOString(), ...(ci ? { ci } : {}) };
+  return { id: nodeCrypto().randomUUID(), pid: process.pid, host: hostname(), user, command, startedAt: new Date().toISOString(), ...(ci ? { ci } : {}) };
 }
 
 /** Whether a process with this pid runs here. EPERM: it does, as another user (so its lock stands). */

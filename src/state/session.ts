@@ -7,7 +7,7 @@
  * can write records rather than documents (PostgreSQL: one transaction with the
  * rows that changed); the file store writes the whole document.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../model/node-crypto.js';
 import { canonicalJson } from '../model/digest.js';
 import type { StateStore, StateDelta } from './store.js';
 import type { ResourceRecord, State } from '../model/records.js';
@@ -88,7 +88,7 @@ export class StateSession {
     }
     if (change.appliedPlan) this.state.appliedPlans = [...this.state.appliedPlans, change.appliedPlan].slice(-KEPT_PLAN_IDS);
     this.state.serial += 1;
-    this.state.lineage ??= randomUUID();
+    this.state.lineage ??= nodeCrypto().randomUUID();
     this.dirty = true;
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.writing) this.writing = this.flush();
@@ -128,5 +128,9 @@ export class StateSession {
 }
 
 function sameRecord(a: ResourceRecord | undefined, b: ResourceRecord): boolean {
-  return a !== undefined && (a === b || canonicalJson(a) === canonicalJson(b));
+  if (a === undefined) return false;
+  if (a === b) return true;
+  // Most changes differ here (a pending record becoming applied): no need to serialise both.
+  if (a.status !== b.status || a.digest !== b.digest) return false;
+  return canonicalJson(a) === canonicalJson(b);
 }
