@@ -103,12 +103,23 @@ const undiciFromItsBundle = {
 
 const bundle = join(root, 'dist/bundle');
 rmSync(bundle, { recursive: true, force: true });
-await build({
-  entryPoints: [join(root, 'dist/cli/main.js')],
+/** What both bundles are: one CommonJS file for Node 20, run by bin/load-bundle.js. */
+const BUNDLE_OPTIONS = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  // Less to read and hash at every start; names are kept, so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  // ASCII only, so bin/load-bundle.js reads it as latin1 (several times faster than decoding UTF-8).
+  charset: 'ascii',
+  logLevel: 'warning',
+};
+await build({
+  ...BUNDLE_OPTIONS,
+  entryPoints: [join(root, 'dist/cli/main.js')],
   outfile: join(bundle, 'rosetta.cjs'),
   external: ['../../bin/load-bundle.js', 'pg', 'pg-native', 'listr2', '@inquirer/prompts', 'prom-client', 'simple-git', 'pino', 'csv-parse', 'csv-parse/sync'],
   // import() of an external package becomes a require() (Node >= 20.19 requires ES modules too):
@@ -117,29 +128,9 @@ await build({
   // import.meta.url is the bundle's own URL (esbuild leaves it empty in CommonJS output).
   define: { 'import.meta.url': '__rosettaBundleUrl' },
   banner: { js: "const __rosettaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // Less to read and hash at every start; names are kept, so a stack trace still reads.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  // ASCII only, so bin/load-bundle.js reads it as latin1 (several times faster than decoding UTF-8).
-  charset: 'ascii',
-  logLevel: 'warning',
   plugins: [lazyChildProcessForCommander, undiciFromItsBundle],
 });
-
-await build({
-  entryPoints: [join(root, 'node_modules/undici/index.js')],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  outfile: join(bundle, 'undici.cjs'),
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  charset: 'ascii',
-  logLevel: 'warning',
-});
+await build({ ...BUNDLE_OPTIONS, entryPoints: [join(root, 'node_modules/undici/index.js')], outfile: join(bundle, 'undici.cjs') });
 
 // The code cache: the bundle run through bin/load-bundle.js on the commands users run most, then
 // V8's cached code (every function those runs compiled) written beside it. A process of its own,
