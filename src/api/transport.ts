@@ -3,21 +3,20 @@
  * nothing of retries; the client loops over attempts.
  */
 import type { Dispatcher } from 'undici';
+import { RosettaError } from '../errors.js';
+import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
+import { parseRetryAfter } from './retry.js';
 
 /**
  * undici, loaded on the first request: its modules cost more to load than all of `rosetta plan`'s
- * own work, and most commands (validate, plan without --refresh, render, state) send nothing.
+ * own work, and most commands (validate, plan without --refresh, render, state) send nothing. In
+ * the CLI bundle this import is a require of undici's own code-cached bundle (scripts/build.mjs).
  */
 type Undici = typeof import('undici');
 let undici: Promise<Undici> | undefined;
 export function loadUndici(): Promise<Undici> {
-  // undici is CommonJS: the bundle's split chunk (scripts/build.mjs) hands its exports over as
-  // `default` only, Node's own loader as named exports too.
-  return (undici ??= import('undici').then((loaded) => ('Agent' in loaded ? loaded : (loaded as { default: Undici }).default)));
+  return (undici ??= import('undici'));
 }
-import { RosettaError } from '../errors.js';
-import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
-import { parseRetryAfter } from './retry.js';
 
 export interface Timeouts {
   /** @default 10000 */
