@@ -37,26 +37,34 @@ export function node(args, { env = {}, cwd = root, rss = false, stdout = false }
 /** `rosetta ...args`, a whole process. */
 export const rosetta = (args, options) => node([ROSETTA, ...args], options);
 
-/** `rosetta simulator` in a process of its own; { url, env (for rosetta), close() }. */
-export async function simulator(flags = []) {
-  const child = spawn(process.execPath, [ROSETTA, 'simulator', '--port', '0', ...flags], { cwd: root, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * A long-running `rosetta …args` (simulator, ui) in a process of its own, once it prints the URL
+ * `pattern` captures; { url, close() }.
+ */
+export async function server(args, pattern) {
+  const child = spawn(process.execPath, [ROSETTA, ...args], { cwd: root, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const found = /listening on (http:\S+)/.exec(out);
+      const found = pattern.exec(out);
       if (found) resolve(found[1]);
     });
-    child.on('exit', (code) => reject(new Error(`rosetta simulator exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`rosetta ${args[0]} exited with ${code}`)));
   });
   return {
     url,
-    env: { ROSETTA_ENDPOINT: url, ROSETTA_ACCESS_KEY: 'sim-access-key', ROSETTA_SECRET_KEY: 'sim-secret-key' },
     close: () => new Promise((resolve) => {
       child.once('exit', resolve);
       child.kill('SIGINT');
     }),
   };
+}
+
+/** `rosetta simulator` in a process of its own; { url, env (for rosetta), close() }. */
+export async function simulator(flags = []) {
+  const { url, close } = await server(['simulator', '--port', '0', ...flags], /listening on (http:\S+)/);
+  return { url, env: { ROSETTA_ENDPOINT: url, ROSETTA_ACCESS_KEY: 'sim-access-key', ROSETTA_SECRET_KEY: 'sim-secret-key' }, close };
 }
 
 /** Runs `work` against a fresh simulator process (nothing created yet), then stops it. */

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generateGenerated, generateHugeRequest, generateRequests, generateSceneCsv, generateSmallFiles, generateState, stateFromPlan } from './generate.mjs';
-import { alternate, node, root, rosetta, summary, withSimulator } from './processes.mjs';
+import { alternate, node, root, rosetta, server, summary, withSimulator } from './processes.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const data = join(root, 'bench/.data', smoke ? 'smoke' : 'full');
@@ -94,7 +94,7 @@ const planJson = (dir, extra = {}) => rosetta(['plan', dir, '--state', state('em
   const [plan, hugeFloor] = await alternate(REPEATS, () => planJson(huge), floor('lines-map.mjs', join(huge, 'huge.yaml'), 'yaml'));
   const ratio = plan.ms / hugeFloor.ms;
   row('huge request: plan --format json vs floor', `${x(ratio)} (${s(plan.ms)} vs ${s(hugeFloor.ms)}), peak RSS ${mb(plan.rssMb)}`, '≤ 1.10×, < 300 MB', ratio <= 1.1 && plan.rssMb < 300, `${HUGE.toLocaleString('en')} sceneIdMap entries (${(statSync(join(huge, 'huge.yaml')).size / 1e6).toFixed(0)} MB); floor: read, split lines, a Map of the scenes (a whole script); medians of ${REPEATS}, alternated`);
-  const [validate] = await alternate(REPEATS, () => rosetta(['validate', huge]), () => ({ ms: 0, rssMb: 0 }));
+  const validate = summary(Array.from({ length: REPEATS }, () => rosetta(['validate', huge])));
   row('huge request: validate vs plan', `${x(validate.ms / plan.ms)} (${s(validate.ms)} vs ${s(plan.ms)})`, '≤ 1.0×', validate.ms <= plan.ms, `the same file; medians of ${REPEATS}`);
   generateHugeRequest(join(data, 'huge3'), HUGE * 3);
   const huge3 = summary(Array.from({ length: FEW }, () => planJson(join(data, 'huge3'))));
@@ -181,7 +181,7 @@ for (const inFlight of [16, 64]) {
 }
 
 // 10. no-op plan at scale
-const [noop] = await alternate(REPEATS, () => rosetta(['plan', manifests, '--state', state('applied')]), () => ({ ms: 0, rssMb: 0 }));
+const noop = summary(Array.from({ length: REPEATS }, () => rosetta(['plan', manifests, '--state', state('applied')])));
 row('no-op plan at scale', `${x(noop.ms / yamlFloor.ms)} (plan ${s(noop.ms)}, floor ${s(yamlFloor.ms)})`, '≤ 1.5×', noop.ms / yamlFloor.ms <= 1.5, `state with ${N} records; the floor of row "plan vs floor"; medians of ${REPEATS}`);
 
 // 11. the vendor's sample client
@@ -232,17 +232,8 @@ if (benchDatabase) {
   const UI_RECORDS = smoke ? 200 : 10_000;
   const uiState = state('ui-state');
   generateState(uiState, UI_RECORDS);
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(root, 'bin/rosetta.js'), 'ui', '--state', uiState, '--listen', '127.0.0.1:0'], { cwd: root, env: { PATH: process.env.PATH } });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const found = / on (http:\/\/[^ ]+\/) /.exec(out);
-      if (found) resolve(found[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`rosetta ui exited with ${code}`)));
-  });
+  const ui = await server(['ui', '--state', uiState, '--listen', '127.0.0.1:0'], / on (http:\/\/[^ ]+\/) /);
+  const url = ui.url;
   const timed = async (path) => {
     const started = performance.now();
     const response = await fetch(`${url}${path}`);
@@ -253,7 +244,7 @@ if (benchDatabase) {
   await timed('');
   await timed('api/resources');
   const [page, api] = await alternate(smoke ? 2 : 9, () => timed(''), () => timed('api/resources'));
-  child.kill('SIGTERM');
+  await ui.close();
   row('dashboard: the page vs GET /api/resources', `${x(page.ms / api.ms)} (${page.ms.toFixed(0)} ms vs ${api.ms.toFixed(0)} ms)`, '< 10×', page.ms / api.ms < 10, `${UI_RECORDS.toLocaleString('en')} resources, rosetta ui on a file state in its own process; medians of ${smoke ? 2 : 9}, alternated`);
 }
 
