@@ -146,6 +146,7 @@ export async function readSourceFile(absolute: string, cwd: string, maxBytes: nu
       return { ok: false, diagnostic: fileProblem(display, 'files.not-regular', 'not a regular file (a device, pipe or socket); only YAML files are read') };
     }
     if (info.size > maxBytes) return tooLarge(formatBytes(info.size));
+    const reread = () => rereadSync(absolute, display, maxBytes);
     let fromStart = false;
     if (info.size > BIG_FILE) {
       // A big file is decoded by Node in C++ straight into a string: its bytes in a Buffer stay
@@ -155,7 +156,7 @@ export async function readSourceFile(absolute: string, cwd: string, maxBytes: nu
       const text = readFileSync(fd, 'utf8');
       if (Buffer.byteLength(text, 'utf8') > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
       if (!text.includes('\uFFFD') && !text.includes('\u0000')) {
-        return { ok: true, file: { display, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, reread: () => rereadSync(absolute, display, maxBytes) } };
+        return { ok: true, file: { ...textFile(display, text), reread } };
       }
       fromStart = true;
     }
@@ -176,7 +177,7 @@ export async function readSourceFile(absolute: string, cwd: string, maxBytes: nu
     }
     if (length > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
     const decoded = decode(buffer.subarray(0, length), display);
-    if (decoded.ok) decoded.file.reread = () => rereadSync(absolute, display, maxBytes);
+    if (decoded.ok) decoded.file.reread = reread;
     return decoded;
   } finally {
     closeSync(fd);
@@ -221,9 +222,12 @@ function decode(bytes: Buffer, display: string): { ok: true; file: SourceFile } 
     const col = before.length - before.lastIndexOf('\n');
     return { ok: false, diagnostic: { rule: 'files.binary', file: display, line, col, message: 'file contains a NUL byte: not a text file' } };
   }
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, file: { display, text } };
+  return { ok: true, file: textFile(display, bytes.toString('utf8')) };
+}
+
+/** A file's text, its byte-order mark removed. */
+function textFile(display: string, text: string): SourceFile {
+  return { display, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 export function displayPath(absolute: string, cwd: string): string {
