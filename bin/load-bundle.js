@@ -36,7 +36,24 @@ function loadBundle(name) {
   bundle.loaded = true;
   // bundle.exports, not the object passed in: an esbuild bundle assigns module.exports.
   loaded.set(name, { exports: bundle.exports, script, file });
+  if (name === 'undici' && settings.wasmLiftoffOnly) wasmLiftoffOnly();
   return bundle.exports;
 }
 
-module.exports = { loadBundle, loaded };
+/** scripts/code-cache.mjs turns this off: the caches it writes must carry V8's default flags. */
+const settings = { wasmLiftoffOnly: true };
+
+/**
+ * WebAssembly compiled by Liftoff only. undici parses HTTP with llhttp compiled to WebAssembly;
+ * after a few responses V8 starts optimising the parser in the background, and a process that
+ * ends then waits for that compile at exit: ~200 ms added to a `rosetta status` of one request
+ * (bench: start-up: status). Liftoff's code parses the same answers, a little slower per byte,
+ * which no command can see next to the network. Set once undici is loaded, before its first
+ * connection compiles the parser, and never before a bundle is: V8 rejects a code cache made under
+ * other flags.
+ */
+function wasmLiftoffOnly() {
+  require('node:v8').setFlagsFromString('--liftoff-only');
+}
+
+module.exports = { loadBundle, loaded, settings };

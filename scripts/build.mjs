@@ -101,6 +101,24 @@ const undiciFromItsBundle = {
   },
 };
 
+/**
+ * undici's HTTP/2 client loads node:http2 (and with it tls, crypto, fs/promises and readline) when
+ * undici loads, ~10 ms of every command that sends a request; it is only used when a server
+ * negotiates HTTP/2, which undici 7 does not offer unless asked (allowH2) and the CLI never asks.
+ * Its module in the bundle is run on the first HTTP/2 connection instead.
+ */
+const lazyHttp2ClientForUndici = {
+  name: 'lazy-http2-client-for-undici',
+  setup(context) {
+    context.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) => (args.namespace === 'file' ? { path: 'client-h2', namespace: 'lazy', pluginData: join(args.resolveDir, 'client-h2.js') } : undefined));
+    context.onLoad({ filter: /^client-h2$/, namespace: 'lazy' }, (args) => ({
+      contents: `module.exports = function connectH2(...args) { return require(${JSON.stringify(args.pluginData)}).apply(this, args); };`,
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
 const bundle = join(root, 'dist/bundle');
 rmSync(bundle, { recursive: true, force: true });
 /** What both bundles are: one CommonJS file for Node 20, run by bin/load-bundle.js. */
@@ -130,7 +148,7 @@ await build({
   banner: { js: "const __rosettaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyChildProcessForCommander, undiciFromItsBundle],
 });
-await build({ ...BUNDLE_OPTIONS, entryPoints: [join(root, 'node_modules/undici/index.js')], outfile: join(bundle, 'undici.cjs') });
+await build({ ...BUNDLE_OPTIONS, entryPoints: [join(root, 'scripts/undici-entry.cjs')], outfile: join(bundle, 'undici.cjs'), plugins: [lazyHttp2ClientForUndici] });
 
 // The code cache: the bundle run through bin/load-bundle.js on the commands users run most, then
 // V8's cached code (every function those runs compiled) written beside it. A process of its own,

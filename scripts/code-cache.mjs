@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIMULATOR_CREDENTIALS, startSimulator } from '../dist/sim/server.js';
 
-const { loadBundle, loaded } = createRequire(import.meta.url)('../bin/load-bundle.js');
+const { loadBundle, loaded, settings } = createRequire(import.meta.url)('../bin/load-bundle.js');
+settings.wasmLiftoffOnly = false; // V8's flags as every command starts with them (see bin/load-bundle.js)
 const cli = loadBundle('rosetta');
 const dir = mkdtempSync(join(tmpdir(), 'rosetta-code-cache-'));
 writeFileSync(

@@ -10,12 +10,19 @@ import { parseRetryAfter } from './retry.js';
 /**
  * undici, loaded on the first request: its modules cost more to load than all of `rosetta plan`'s
  * own work, and most commands (validate, plan without --refresh, render, state) send nothing. In
- * the CLI bundle this import is a require of undici's own code-cached bundle (scripts/build.mjs).
+ * the CLI bundle this import is a require of undici's own code-cached bundle (scripts/build.mjs),
+ * which holds only what is named here (scripts/undici-entry.cjs).
  */
-type Undici = typeof import('undici');
+type Undici = Pick<typeof import('undici'), 'Agent' | 'EnvHttpProxyAgent' | 'getGlobalDispatcher'>;
 let undici: Promise<Undici> | undefined;
 export function loadUndici(): Promise<Undici> {
   return (undici ??= import('undici'));
+}
+
+/** undici's `request(url, { dispatcher })`, as undici's own index.js makes it: the URL split into origin and path. */
+export function requestOn(dispatcher: Dispatcher, url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<Dispatcher.ResponseData> {
+  const { origin, pathname, search } = new URL(url);
+  return dispatcher.request({ ...options, origin, path: `${pathname}${search}` });
 }
 
 export interface Timeouts {
@@ -93,12 +100,10 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
   const deadline = AbortSignal.timeout(options.timeouts.requestMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
-    const { request } = await loadUndici();
-    const response = await request(options.url, {
+    const response = await requestOn(options.dispatcher, options.url, {
       method: options.method,
       headers: options.headers,
       body: options.body ?? null,
-      dispatcher: options.dispatcher,
       headersTimeout: options.timeouts.headersMs,
       bodyTimeout: options.timeouts.bodyMs,
       signal,

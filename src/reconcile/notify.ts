@@ -10,8 +10,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
-import { request } from 'undici';
 import { systemClock } from '../api/client.js';
+import { loadUndici, requestOn } from '../api/transport.js';
 import type { NotificationLog } from '../state/store.js';
 import { printable } from '../text.js';
 
@@ -154,7 +154,7 @@ export class Notifier {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs ?? 10_000);
     try {
-      const response = await request(url, { method: 'POST', headers, body, signal: AbortSignal.any([deadline.signal, this.stopping.signal]), headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000 });
+      const response = await requestOn((await loadUndici()).getGlobalDispatcher(), url, { method: 'POST', headers, body, signal: AbortSignal.any([deadline.signal, this.stopping.signal]), headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000 });
       await response.body.dump();
       if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}`);
     } finally {
