@@ -32,12 +32,23 @@ function loadBundle(name) {
   const bundle = new Module(file, module);
   bundle.filename = file;
   bundle.paths = Module._nodeModulePaths(dirname(file));
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, dirname(file));
+  script.runInThisContext().call(bundle.exports, bundle.exports, requireFrom(name, file), bundle, file, dirname(file));
   bundle.loaded = true;
   // bundle.exports, not the object passed in: an esbuild bundle assigns module.exports.
   loaded.set(name, { exports: bundle.exports, script, file });
   if (name === 'undici' && settings.wasmLiftoffOnly) wasmLiftoffOnly();
   return bundle.exports;
+}
+
+/**
+ * The `require` of a bundle: another bundle it requires by a relative path (the CLI's schema
+ * validators, dist/bundle/generated/<name>.cjs: scripts/build.mjs) is loaded by loadBundle, so
+ * with its own code cache; everything else as Node would.
+ */
+function requireFrom(name, file) {
+  const plain = Module.createRequire(file);
+  const fromBundle = (id) => (id.startsWith('./') && id.endsWith('.cjs') ? loadBundle(join(dirname(name), id.slice(2, -'.cjs'.length))) : plain(id));
+  return Object.assign(fromBundle, plain);
 }
 
 /** scripts/code-cache.mjs turns this off: the caches it writes must carry V8's default flags. */

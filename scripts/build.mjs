@@ -6,9 +6,11 @@
 // module of its own (a kind's spec, the envelope, each file format), so a command
 // compiles only the validators of the kinds it meets: all of them were 460 KB of
 // code that every `plan` parsed. They are written next to the sources (so vitest
-// can load them) and copied into dist/ (the bundle holds them too).
+// can load them) and copied into dist/; the CLI bundle loads each as a code-cached
+// bundle of its own (dist/bundle/generated).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
@@ -70,16 +72,26 @@ copyValidators(generated, join(root, 'dist/model/generated'));
 // two folders deep like dist/cli, so the sources' `new URL('../../package.json', import.meta.url)`
 // finds the same files from the bundle.
 /**
- * commander requires node:child_process at load for one rare feature (executable subcommands,
- * which rosetta does not use); loading it (and node:net with it) was 7 ms of every command's
- * start. Its require in commander gets an object that loads the module when first touched.
+ * Node modules loaded when first used instead of when the bundle starts: a module that imports
+ * them gets an object with the same names, each of which requires the module when first read.
+ * node:fs/promises brings seven more modules with it (readline, fs watchers…), ~3 ms, and most
+ * commands call none of it; node:os names a lock's holder; commander requires node:child_process
+ * (and node:net with it, 7 ms) for executable subcommands, which rosetta does not use.
  */
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
+const LAZY_BUILTINS = ['node:fs/promises', 'node:os', 'node:child_process'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(context) {
-    context.onResolve({ filter: /^node:child_process$/ }, (args) => (args.importer.includes(`${join('node_modules', 'commander')}`) ? { path: 'lazy-child-process', namespace: 'rosetta' } : undefined));
-    context.onLoad({ filter: /^lazy-child-process$/, namespace: 'rosetta' }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+    const filter = new RegExp(`^(${LAZY_BUILTINS.map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+    // The module's own require of the builtin (importer in this namespace) is the real one.
+    context.onResolve({ filter }, (args) => (args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' }));
+    // Getters, not a Proxy: esbuild's import interop lists the names (Object.getOwnPropertyNames),
+    // then reads each when it is used.
+    context.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let loaded;
+for (const name of ${JSON.stringify(Object.keys(createRequire(import.meta.url)(args.path)))}) {
+  Object.defineProperty(module.exports, name, { enumerable: true, get: () => (loaded ??= require(${JSON.stringify(args.path)}))[name] });
+}`,
       loader: 'js',
     }));
   },
@@ -139,15 +151,19 @@ await build({
   ...BUNDLE_OPTIONS,
   entryPoints: [join(root, 'dist/cli/main.js')],
   outfile: join(bundle, 'rosetta.cjs'),
-  external: ['../../bin/load-bundle.js', 'pg', 'pg-native', 'listr2', '@inquirer/prompts', 'prom-client', 'simple-git', 'pino', 'csv-parse', 'csv-parse/sync'],
+  // The schema validators (src/model/compiled-validators.ts requires ./generated/<name>.cjs) are
+  // bundles of their own, below: 420 KB, most of it for kinds a run does not meet, which every
+  // command read and V8 restored at start.
+  external: ['../../bin/load-bundle.js', './generated/*', 'pg', 'pg-native', 'listr2', '@inquirer/prompts', 'prom-client', 'simple-git', 'pino', 'csv-parse', 'csv-parse/sync'],
   // import() of an external package becomes a require() (Node >= 20.19 requires ES modules too):
   // code V8 restores from a cache has no dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
   supported: { 'dynamic-import': false },
   // import.meta.url is the bundle's own URL (esbuild leaves it empty in CommonJS output).
   define: { 'import.meta.url': '__rosettaBundleUrl' },
   banner: { js: "const __rosettaBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyChildProcessForCommander, undiciFromItsBundle],
+  plugins: [lazyBuiltins, undiciFromItsBundle],
 });
+await build({ ...BUNDLE_OPTIONS, entryPoints: readdirSync(generated).map((file) => join(generated, file)), outdir: join(bundle, 'generated'), outExtension: { '.js': '.cjs' } });
 await build({ ...BUNDLE_OPTIONS, entryPoints: [join(root, 'scripts/undici-entry.cjs')], outfile: join(bundle, 'undici.cjs'), plugins: [lazyHttp2ClientForUndici] });
 
 // The code cache: the bundle run through bin/load-bundle.js on the commands users run most, then

@@ -29,9 +29,10 @@ export function compiledValidator(name: string): CompiledValidator {
 }
 
 function load(name: string): CompiledValidator {
-  // In the CLI bundle (CommonJS) esbuild sees this require and bundles every ./generated/*.cjs,
-  // each kept as a module of its own that runs when first required; run as ES modules (tsc's
-  // dist/, vitest) there is no `require`, and Node's loader finds the file beside this one.
+  // In the CLI bundle (CommonJS) this require is left as it is and bin/load-bundle.js answers it
+  // with dist/bundle/generated/<name>.cjs, a code-cached bundle of its own (scripts/build.mjs);
+  // run as ES modules (tsc's dist/, vitest) there is no `require`, and Node's loader finds the
+  // file beside this one.
   if (typeof require === 'function') return require(`./generated/${name}.cjs`) as CompiledValidator;
   return createRequire(import.meta.url)(`./generated/${name}.cjs`) as CompiledValidator;
 }

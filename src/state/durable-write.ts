@@ -19,7 +19,12 @@ export interface DurableFs {
   unlink: typeof fsPromises.unlink;
 }
 
-export const realFs: DurableFs = { open: fsPromises.open, rename: fsPromises.rename, unlink: fsPromises.unlink };
+/** node:fs/promises itself, each function looked up when called (the bundle loads that module on first use). */
+export const realFs: DurableFs = {
+  open: (...args) => fsPromises.open(...args),
+  rename: (...args) => fsPromises.rename(...args),
+  unlink: (...args) => fsPromises.unlink(...args),
+};
 
 export async function writeFileDurably(path: string, data: string | Buffer, fs: DurableFs = realFs): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;

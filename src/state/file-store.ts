@@ -5,6 +5,7 @@
  */
 import { nodeCrypto } from '../model/node-crypto.js';
 import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { emptyState, type State } from '../model/records.js';
 import { BodyPacks } from './body-packs.js';
@@ -24,6 +25,16 @@ interface Snapshot {
 
 /** Below this size (snapshot + journal) a run always ends with one compacted state.json: cheap, and one file to keep. */
 const SMALL_STATE_BYTES = 4 * 1024 * 1024;
+
+/** A file's text, or undefined when it does not exist; any other failure is a state read error. */
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw stateIoError(error, path, 'read');
+  }
+}
 
 export class FileStateStore implements StateStore {
   readonly location: string;
@@ -57,20 +68,15 @@ export class FileStateStore implements StateStore {
     this.notified = new NotificationFile(`${path}.notified`);
   }
 
-  /** state.json, then the journal's commits since it was last compacted. */
+  /**
+   * state.json, then the journal's commits since it was last compacted. Read synchronously, as
+   * the manifests are: parsing the JSON blocks as long anyway, and each promise-based call was a
+   * trip through the thread pool (and loaded node:fs/promises) at the start of every command.
+   */
   async read(): Promise<State> {
-    let text: string | undefined;
-    try {
-      text = await readFile(this.location, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw stateIoError(error, this.location, 'read');
-    }
-    const journal = await readFile(this.journalPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
-      throw stateIoError(error, this.journalPath, 'read');
-    });
-    const backupExists = await stat(this.backupPath).then((s) => s.isFile(), () => false);
-    const backup = backupExists ? this.backupPath : undefined;
+    const text = readIfThere(this.location);
+    const journal = readIfThere(this.journalPath) ?? '';
+    const backup = statSync(this.backupPath, { throwIfNoEntry: false })?.isFile() ? this.backupPath : undefined;
     const state = text === undefined ? emptyState() : parseStateDocument(text, this.location, backup);
     const { validBytes } = replayJournal(state, journal, this.journalPath);
     // A state that is not there yet is empty by construction: nothing to check (nor a validator to load).
