@@ -82,9 +82,10 @@ export function requestTimeoutMs(text: string): number {
 }
 
 /** GitHub Actions job summary: append when the runner provides the file. */
-export async function appendStepSummary(io: Io, markdown: string): Promise<void> {
+export async function appendStepSummary(io: Io, markdown: () => string): Promise<void> {
   const file = io.env.GITHUB_STEP_SUMMARY;
-  if (file) await appendFile(file, `${markdown}\n`);
+  // Rendered only when there is a summary to write: for 50,000 resources it is work and memory.
+  if (file) await appendFile(file, `${markdown()}\n`);
 }
 
 /**

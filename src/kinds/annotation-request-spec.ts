@@ -3,11 +3,11 @@
  * derived), its campaign reference and its body.
  */
 import { uuidV5 } from '../model/uuid.js';
-import type { AnnotationRequestBody, AnnotationRequestResource } from '../model/resources.js';
+import { type AnnotationRequestBody, type AnnotationRequestResource } from '../model/resources.js';
 import { entriesOf, isLargeKnownMap } from '../model/known-keys.js';
 import { formatPath } from '../model/paths.js';
 import { describeValue } from '../text.js';
-import { isObject } from '../values.js';
+import { extended, isObject } from '../values.js';
 import { EDGE_HINT, checkByteLimits, checkCallback, checkNotBlank, edgeProblem, givenOrDerived, stringProblem } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
 
@@ -80,6 +80,6 @@ export const annotationRequestSpec: SpecModule<'AnnotationRequest'> = {
   checkSpec: checkAnnotationRequest,
   identity: (name, spec, resolve) => givenOrDerived(spec, 'annotationRequestId', resolve('campaignRef'), name, deriveAnnotationRequestId),
   toResource(base, spec, identity, resolve): AnnotationRequestResource {
-    return { ...base, kind: 'AnnotationRequest', body: annotationRequestBody(identity, resolve('campaignRef')!, spec), idDerived: spec.annotationRequestId === undefined };
+    return extended(base, { kind: 'AnnotationRequest' as const, body: annotationRequestBody(identity, resolve('campaignRef')!, spec), idDerived: spec.annotationRequestId === undefined });
   },
 };

@@ -4,7 +4,8 @@
  * Its id is the client's: given, or derived stably from the folder's name and metadata.name.
  */
 import { uuidV5 } from '../model/uuid.js';
-import type { CampaignBody, CampaignResource } from '../model/resources.js';
+import { type CampaignBody, type CampaignResource } from '../model/resources.js';
+import { extended } from '../values.js';
 import { checkByteLimits, checkNotBlank, givenOrDerived } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
 
@@ -64,6 +65,6 @@ export const campaignSpec: SpecModule<'Campaign'> = {
   toResource(base, spec, identity, resolve): CampaignResource {
     const { campaignName, campaignType } = spec as unknown as CampaignSpec;
     const body: CampaignBody = { campaignId: identity, campaignName, workflowType: resolve('workflowTemplateRef')!, taxonomyVersionName: resolve('taxonomyRef')!, folderName: resolve('folderRef')!, campaignType };
-    return { ...base, kind: 'Campaign', body, idDerived: spec.campaignId === undefined };
+    return extended(base, { kind: 'Campaign' as const, body, idDerived: spec.campaignId === undefined });
   },
 };

@@ -3,7 +3,8 @@
  * identity is its name (what a campaign's folderName says); helixStatus is the one field of the
  * whole API that can be changed after the create.
  */
-import type { FolderResource, FolderStatus } from '../model/resources.js';
+import { type FolderResource, type FolderStatus } from '../model/resources.js';
+import { extended } from '../values.js';
 import { checkByteLimits, checkNotBlank, MAX_ID_BYTES } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
 
@@ -50,6 +51,6 @@ export const folderSpec: SpecModule<'Folder'> = {
   identity: (_name, spec) => (typeof spec.name === 'string' ? spec.name : undefined),
   toResource(base, spec): FolderResource {
     const { helixProjectId, name, helixBucketNameList, helixStatus = 'active' } = spec as unknown as FolderSpec;
-    return { ...base, kind: 'Folder', body: { helixProjectId, name, helixBucketNameList }, helixStatus };
+    return extended(base, { kind: 'Folder' as const, body: { helixProjectId, name, helixBucketNameList }, helixStatus });
   },
 };

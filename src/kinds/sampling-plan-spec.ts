@@ -3,9 +3,9 @@
  * times), its request reference and its body (enum names as the API's numbers).
  */
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from '../model/enums.js';
-import type { SamplingBody, SamplingPlanResource } from '../model/resources.js';
+import { type SamplingBody, type SamplingPlanResource } from '../model/resources.js';
 import type { SamplingPlanSpec } from '../model/spec-types.js';
-import { isObject } from '../values.js';
+import { extended, isObject } from '../values.js';
 import { checkNotBlank, timeProblem } from './spec-checks.js';
 import type { PathSegment, Spec, SpecModule, SpecReport } from './types.js';
 
@@ -108,6 +108,6 @@ export const samplingPlanSpec: SpecModule<'SamplingPlan'> = {
     const requestId = resolve('annotationRequestRef')!;
     const dependsOn = base.needs?.find((address) => address.startsWith('AnnotationRequest/'));
     const { needs: _needs, ...rest } = base;
-    return { ...rest, kind: 'SamplingPlan', body: samplingBody(spec as unknown as SamplingPlanSpec, requestId), dependsOn };
+    return extended(rest, { kind: 'SamplingPlan' as const, body: samplingBody(spec as unknown as SamplingPlanSpec, requestId), dependsOn });
   },
 };

@@ -5,7 +5,8 @@
  * cannot be read back, so a mistake would never be found.
  */
 import { formatPath } from '../model/paths.js';
-import type { TaxonomyResource } from '../model/resources.js';
+import { type TaxonomyResource } from '../model/resources.js';
+import { extended } from '../values.js';
 import { taxonomyProblems } from '../model/taxonomy-rules.js';
 import { checkByteLimits, checkNotBlank } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
@@ -48,6 +49,6 @@ export const taxonomySpec: SpecModule<'Taxonomy'> = {
   identity: (_name, spec) => (typeof spec.taxonomyVersionName === 'string' ? spec.taxonomyVersionName : undefined),
   toResource(base, spec): TaxonomyResource {
     const { taxonomyVersionName, taxonomyDetails = [] } = spec as unknown as TaxonomySpec;
-    return { ...base, kind: 'Taxonomy', body: { taxonomyVersionName, taxonomyDetails } };
+    return extended(base, { kind: 'Taxonomy' as const, body: { taxonomyVersionName, taxonomyDetails } });
   },
 };

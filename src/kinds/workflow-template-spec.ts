@@ -3,7 +3,8 @@
  * The platform's six rules (and its node types) are checked before sending, each at its place.
  */
 import { formatPath } from '../model/paths.js';
-import type { WorkflowTemplateResource } from '../model/resources.js';
+import { type WorkflowTemplateResource } from '../model/resources.js';
+import { extended } from '../values.js';
 import { workflowProblems } from '../model/workflow-rules.js';
 import { checkByteLimits, checkNotBlank } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';
@@ -37,6 +38,6 @@ export const workflowTemplateSpec: SpecModule<'WorkflowTemplate'> = {
   identity: (_name, spec) => (typeof spec.name === 'string' ? spec.name : undefined),
   toResource(base, spec): WorkflowTemplateResource {
     const { name, nodes, edges } = spec as unknown as WorkflowTemplateSpec;
-    return { ...base, kind: 'WorkflowTemplate', body: { name, nodes: nodes.map(({ name: n, type }) => ({ name: n, type })), edges: edges.map(({ from, to }) => ({ from, to })) } };
+    return extended(base, { kind: 'WorkflowTemplate' as const, body: { name, nodes: nodes.map(({ name: n, type }) => ({ name: n, type })), edges: edges.map(({ from, to }) => ({ from, to })) } });
   },
 };

@@ -84,27 +84,33 @@ export function needsOf(c: Candidate, reverse: ReverseIdentities): string[] {
 
 export function crossCheck(candidates: readonly Candidate[], identities: Identities): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  // Positions are looked up only when there is something to report: finding one may parse a file again.
-  const firstSeen = new Map<string, () => SourcePosition>();
-  const claim = (key: string, candidate: Candidate, path: PathSegment[], rule: string, what: string) => {
-    const earlier = firstSeen.get(key);
+  // The first candidate to claim each value, per kind and field ('metadata.name' for names). Only
+  // the candidate is kept (its value's path is worked out again for a report, and a position is
+  // looked up only then: finding one may parse a file again): a key and a closure per claim were
+  // 1 KB per manifest, 60 MB held through this check for 50,000 manifests.
+  const firstSeen = new Map<string, Map<string, Candidate>>();
+  const claim = (kind: Kind, field: string, value: string, candidate: Candidate, pathIn: (c: Candidate) => PathSegment[], rule: string) => {
+    const namespace = `${kind}\0${field}`;
+    let seen = firstSeen.get(namespace);
+    if (!seen) firstSeen.set(namespace, (seen = new Map()));
+    const earlier = seen.get(value);
     if (earlier) {
-      const { file, line, col } = earlier();
-      diagnostics.push({ rule, ...positionOf(candidate.parsed, path), message: `${what} is already used at ${file}:${line}:${col}`, hint: 'each must be unique across all manifests' });
+      const { file, line, col } = positionOf(earlier.parsed, pathIn(earlier));
+      const what = field === 'metadata.name' ? `${kind} name "${value}"` : `${field} "${value}"`;
+      diagnostics.push({ rule, ...positionOf(candidate.parsed, pathIn(candidate)), message: `${what} is already used at ${file}:${line}:${col}`, hint: 'each must be unique across all manifests' });
     } else {
-      firstSeen.set(key, () => positionOf(candidate.parsed, path));
+      seen.set(value, candidate);
     }
   };
 
   for (const c of candidates) {
-    claim(`name\0${c.kind}\0${c.name}`, c, ['metadata', 'name'], 'cross.duplicate-name', `${c.kind} name "${c.name}"`);
+    claim(c.kind, 'metadata.name', c.name, c, () => ['metadata', 'name'], 'cross.duplicate-name');
     const module = specModule(c.kind);
     for (const { field, rule } of module.unique) {
       // The identity field's value is the identity, given or derived (then reported at metadata.name).
       const value = field === module.identityField ? identities.get(c.kind)?.get(c.name) : c.spec[field];
       if (typeof value !== 'string') continue;
-      const path = c.spec[field] === undefined ? ['metadata', 'name'] : ['spec', field];
-      claim(`${c.kind}\0${field}\0${value}`, c, path, rule, `${field} "${value}"`);
+      claim(c.kind, field, value, c, (one) => (one.spec[field] === undefined ? ['metadata', 'name'] : ['spec', field]), rule);
     }
   }
 

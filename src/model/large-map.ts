@@ -20,11 +20,18 @@ export class LargeMap {
   constructor(
     readonly keys: readonly string[],
     readonly values: readonly unknown[],
-    private readonly known: { jsonSafe?: boolean; ascending?: boolean } = {},
-  ) {}
+    known: { jsonSafe?: boolean; ascending?: boolean } = {},
+  ) {
+    // Two booleans rather than the object given: one object less for each of 100,000 small maps.
+    this.#jsonSafe = known.jsonSafe === true;
+    this.#ascending = known.ascending === true;
+  }
+
+  readonly #jsonSafe: boolean;
+  readonly #ascending: boolean;
 
   get jsonSafe(): boolean {
-    return this.known.jsonSafe === true;
+    return this.#jsonSafe;
   }
 
   /** JSON.stringify for this map's keys and string values: without a look when the parser vouched nothing needs escaping. */
@@ -70,7 +77,7 @@ export class LargeMap {
   /** Entry positions sorted by key in UTF-16 code units (canonical JSON's order); `null` when the file order is that already. */
   sortedPositions(): readonly number[] | null {
     const keys = this.keys;
-    if (this.known.ascending) return null;
+    if (this.#ascending) return null;
     let sorted = true;
     for (let i = 1; i < keys.length && sorted; i++) if (keys[i - 1]! > keys[i]!) sorted = false;
     if (sorted) return null;

@@ -10,5 +10,7 @@ export function uuidV5(name: string, namespace: string): string {
   hash[6] = (hash[6]! & 0x0f) | 0x50; // version 5
   hash[8] = (hash[8]! & 0x3f) | 0x80; // the RFC's variant
   const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // join, not a template: a template's result is a tree of concatenations V8 keeps as such (eight
+  // heap objects, ~300 bytes for each of 100,000 derived ids); join makes one flat string.
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
 }

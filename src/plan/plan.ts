@@ -6,7 +6,7 @@
 import { bodyDigest } from '../model/digest.js';
 import type { ResourceRecord, State } from '../model/records.js';
 import { needsOf, type FolderResource, type Resource } from '../model/resources.js';
-import { isObject } from '../values.js';
+import { extended, isObject } from '../values.js';
 import { fieldChanges } from './field-diff.js';
 import { dependencyRank, kindInfo } from '../kinds/index.js';
 import { assertNever, summarise, type Change, type Create, type Plan, type Refreshed, type Update } from '../model/changes.js';
@@ -40,23 +40,23 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
     const unconfirmed = record?.kind === 'AnnotationRequest' && record.status === 'pending';
     const held = !record && resource.kind === 'SamplingPlan' ? heldBy(resource.dependsOn, state) : undefined;
     if (held && !options.allowSamplingOnAdopted) {
-      changes.push({ ...base, kind: 'SamplingPlan', action: 'held', dependsOn: held.address, ...(held.code === undefined ? {} : { adoptedCode: held.code }) });
+      changes.push(extended(base, { kind: 'SamplingPlan' as const, action: 'held' as const, dependsOn: held.address, ...(held.code === undefined ? {} : { adoptedCode: held.code }) }));
     } else if (!record || gone || unconfirmed) {
       const why = gone ? { reason: 'gone' as const } : unconfirmed ? { reason: 'unconfirmed' as const } : {};
       // With the opt-in, a sampling create also goes ahead if its request turns out adopted during the run.
-      changes.push(createOf(resource, { ...base, ...why, digest }, options.allowSamplingOnAdopted === true && resource.kind === 'SamplingPlan' && resource.dependsOn !== undefined));
+      changes.push(createOf(resource, extended(base, { ...why, digest }), options.allowSamplingOnAdopted === true && resource.kind === 'SamplingPlan' && resource.dependsOn !== undefined));
     } else if (record.status === 'pending') {
-      changes.push({ ...base, kind: 'SamplingPlan', action: 'pending', startedAt: record.startedAt, ...(record.kind === 'SamplingPlan' && record.reason ? { reason: record.reason } : {}) });
+      changes.push(extended(base, { kind: 'SamplingPlan' as const, action: 'pending' as const, startedAt: record.startedAt, ...(record.kind === 'SamplingPlan' && record.reason ? { reason: record.reason } : {}) }));
     } else if (record.digest === digest) {
       // Drift is shown instead of "up to date"; a conflict (the manifest changed) is shown first.
       const update = resource.kind === 'Folder' ? folderUpdate(resource, record, refreshed, digest) : undefined;
       if (update) changes.push(update);
-      else if (refreshed && 'drift' in refreshed) changes.push({ ...base, action: 'drift', ...refreshed.drift });
-      else changes.push({ ...base, action: 'noop', digest });
+      else if (refreshed && 'drift' in refreshed) changes.push(extended(base, { action: 'drift' as const, ...refreshed.drift }));
+      else changes.push(extended(base, { action: 'noop' as const, digest }));
     } else {
       const applied = options.appliedBodies?.get(record.digest);
       const fields = isObject(applied) ? fieldChanges(applied, resource.body as unknown as Record<string, unknown>) : [];
-      changes.push({ ...base, action: 'conflict', fields, appliedDigest: record.digest, digest });
+      changes.push(extended(base, { action: 'conflict' as const, fields, appliedDigest: record.digest, digest }));
     }
   }
 
@@ -149,24 +149,23 @@ function byOrder(a: Change, b: Change): number {
 /** The create for a resource, by kind; whether it is retry-safe is the kind module's own fact, read from it. */
 function createOf(resource: Resource, common: { name: string; address: string; digest: string; reason?: 'gone' | 'unconfirmed' }, onAdoptedRequest: boolean): Create {
   const needs = needsOf(resource);
-  const shared = { ...common, action: 'create' as const, ...(needs.length > 0 ? { needs } : {}) };
+  const shared = extended(common, { action: 'create' as const, ...(needs.length > 0 ? { needs } : {}) });
   switch (resource.kind) {
     case 'Folder':
-      return { ...shared, kind: 'Folder', body: resource.body, helixStatus: resource.helixStatus, retrySafe: kindInfo('Folder').retrySafe as true };
+      return extended(shared, { kind: 'Folder' as const, body: resource.body, helixStatus: resource.helixStatus, retrySafe: kindInfo('Folder').retrySafe as true });
     case 'Taxonomy':
     case 'WorkflowTemplate':
     case 'Campaign':
     case 'AnnotationRequest':
-      return { ...shared, kind: resource.kind, body: resource.body, retrySafe: kindInfo(resource.kind).retrySafe as true } as Create;
+      return extended(shared, { kind: resource.kind, body: resource.body, retrySafe: kindInfo(resource.kind).retrySafe as true }) as Create;
     case 'SamplingPlan':
-      return {
-        ...shared,
-        kind: 'SamplingPlan',
+      return extended(shared, {
+        kind: 'SamplingPlan' as const,
         body: resource.body,
         retrySafe: kindInfo('SamplingPlan').retrySafe as false,
         ...(resource.dependsOn ? { dependsOn: resource.dependsOn } : {}),
         ...(onAdoptedRequest ? { onAdoptedRequest: true as const } : {}),
-      };
+      });
     default:
       return assertNever(resource);
   }

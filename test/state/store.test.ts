@@ -1,7 +1,7 @@
 // What only the file store does: backups, corrupt files, taking over a dead process's lock file.
 // The behaviour every store shares is in store-contract.test.ts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateSession } from '../../src/state/session.js';
@@ -32,6 +32,18 @@ describe('file state store', () => {
     expect(text.indexOf('AnnotationRequest/a')).toBeLessThan(text.indexOf('AnnotationRequest/z'));
     expect(text.endsWith('}\n')).toBe(true);
     expect(existsSync(`${path}.journal`)).toBe(false);
+  });
+
+  it('reads a state over a megabyte back as it was written, all ASCII or not', async () => {
+    // Two paths: an all-ASCII file is decoded as Latin-1 (the same text), any other as UTF-8.
+    for (const suffix of ['plain', 'café ✓']) {
+      const resources = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`AnnotationRequest/r${i}`, { ...record(`r${i}`), annotationRequestName: `Request ${i} ${suffix}` }]));
+      const dir = tempDir({ 'state.json': JSON.stringify({ version: 1, lineage: 'big', serial: 3, appliedPlans: [], resources }) });
+      expect(statSync(join(dir, 'state.json')).size).toBeGreaterThan(1024 * 1024);
+      const state = await new FileStateStore(join(dir, 'state.json')).read();
+      expect(Object.keys(state.resources)).toHaveLength(8000);
+      expect(state.resources['AnnotationRequest/r7999']).toEqual({ kind: 'AnnotationRequest', name: 'r7999', status: 'applied', outcome: 'created', digest: 'sha256:r7999', annotationRequestId: 'id-r7999', annotationRequestName: `Request 7999 ${suffix}`, appliedAt: 't' });
+    }
   });
 
   it('reports a corrupt state with the backup to look at, when there is one', async () => {

@@ -74,7 +74,7 @@ export async function applyCommand(paths: string[], options: ApplyOptions, io: I
     const { report, stateFailure } = result;
     if (!json) printSummary(io, report, result, store, options);
     printUnrecorded(io, report, options);
-    await appendStepSummary(io, renderApplyMarkdown(report)).catch(() => undefined);
+    await appendStepSummary(io, () => renderApplyMarkdown(report)).catch(() => undefined);
     // --wait: the platform processes requests after the create; wait for them as status --wait does.
     // The action has released the lock (waiting only reads), and Ctrl-C now means "stop waiting"
     // (the wait's own handler), not "stop creating".

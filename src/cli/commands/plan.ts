@@ -38,7 +38,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   if (options.format === 'json') await writeChunks(io, planJsonChunks(plan));
   else if (options.format === 'text') await writeChunks(io, planTextChunks(plan));
   else io.stdout(renderPlanMarkdown(plan));
-  await appendStepSummary(io, renderPlanMarkdown(plan));
+  await appendStepSummary(io, () => renderPlanMarkdown(plan));
   if (options.out && options.format === 'text') io.stdout(`\nSaved the plan to ${options.out}. Apply exactly this plan with: rosetta apply --plan ${options.out}\n`);
 
   if (plan.summary.conflict > 0) throw new ExitCode(1);

@@ -53,7 +53,7 @@ export interface ShowStatusOptions {
 export async function showStatus(state: State, client: RosettaClient, options: ShowStatusOptions, io: Io): Promise<boolean> {
   const result = await collectStatus(state, client, options, io);
   printStatus(result, options, io);
-  await appendStepSummary(io, renderStatusMarkdown(result.report));
+  await appendStepSummary(io, () => renderStatusMarkdown(result.report));
   return statusOk(result);
 }
 
