@@ -12,7 +12,7 @@
 import bytes from 'bytes';
 import { type Dirent, type Stats, closeSync, constants, fstatSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 
 /** 256 MiB: room for an annotation request with a million scenes (~60 MB) and more. */
@@ -52,17 +52,15 @@ export async function findManifestFiles(
       const root = realpathSync.native(absolute);
       // One walk finds the manifests and the dot-files beside them: dot-files (CI definitions such
       // as .gitlab-ci.yml) are skipped on purpose, but counted.
-      const all = yamlFilesUnder(absolute);
-      const isDotFile = (file: string) => basename(file).startsWith('.');
-      const matches = all.filter((file) => !isDotFile(file));
-      skippedDotFiles.push(...all.filter(isDotFile).map((f) => displayPath(resolve(f), cwd)));
+      const all = yamlFilesUnder(absolute, root);
+      const matches = all.filter((file) => !file.dotFile);
+      skippedDotFiles.push(...all.filter((file) => file.dotFile).map((f) => displayPath(f.path, cwd)));
       if (matches.length === 0) {
         diagnostics.push(
           fileProblem(displayPath(absolute, cwd), 'files.empty-dir', 'no .yaml or .yml files found in this directory'),
         );
       }
-      for (const match of matches.map((m) => resolve(m)).sort()) {
-        const real = realpathIfAny(match);
+      for (const { path: match, real } of matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
         if (real === undefined) {
           diagnostics.push(fileProblem(displayPath(match, cwd), 'files.broken-link', 'a symbolic link to nothing'));
         } else if (real !== root && !real.startsWith(root + sep)) {
@@ -84,19 +82,27 @@ export async function findManifestFiles(
 
 const YAML_NAME = /\.ya?ml$/i;
 
+/** A YAML file found in a folder: the path it was found by, its real path (undefined for a broken link), whether it is a dot-file. */
+interface FoundFile {
+  path: string;
+  real: string | undefined;
+  dotFile: boolean;
+}
+
 /**
  * Every .yaml and .yml file (in any case: .YAML from Windows tools is the same format) under
- * `dir`, dot-files included, by the path it was found under. Dot-folders (.git, .rosetta) and
- * node_modules are not entered. Links are followed, a linked folder once however many links
- * lead to it (a loop ends there; the caller finds files again by their real paths and refuses
- * what leads outside the root); a link to anything else, a broken one included, is listed for
- * the caller to check. (tinyglobby did this walk; its pattern compiler and file crawler were a
- * tenth of a small plan's start-up.)
+ * `dir` (whose real path is `realDir`), dot-files included, by the path it was found under.
+ * Dot-folders (.git, .rosetta) and node_modules are not entered. Links are followed, a linked
+ * folder once however many links lead to it (a loop ends there; the caller refuses what leads
+ * outside the root); a link to anything else, a broken one included, is listed for the caller to
+ * check. Real paths are worked out as the walk goes, so only a link costs a realpath call (one for
+ * each of 1,000 files was a twentieth of a small plan). (tinyglobby did this walk; its pattern
+ * compiler and file crawler were a tenth of a small plan's start-up.)
  */
-function yamlFilesUnder(dir: string): string[] {
-  const found: string[] = [];
-  const entered = new Set<string>([realpathSync.native(dir)]);
-  const walk = (folder: string): void => {
+function yamlFilesUnder(dir: string, realDir: string): FoundFile[] {
+  const found: FoundFile[] = [];
+  const entered = new Set<string>([realDir]);
+  const walk = (folder: string, realFolder: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(folder, { withFileTypes: true });
@@ -105,24 +111,25 @@ function yamlFilesUnder(dir: string): string[] {
     }
     for (const entry of entries) {
       const path = join(folder, entry.name);
+      const link = entry.isSymbolicLink();
       let isFolder = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        const target = statIfAny(path);
-        isFolder = target?.isDirectory() ?? false;
+      let real: string | undefined = link ? undefined : join(realFolder, entry.name);
+      if (link) {
+        isFolder = statIfAny(path)?.isDirectory() ?? false;
+        real = realpathIfAny(path);
         if (isFolder) {
-          const real = realpathSync.native(path);
-          if (entered.has(real)) continue;
+          if (real === undefined || entered.has(real)) continue;
           entered.add(real);
         }
       }
       if (isFolder) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(path);
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(path, real!);
       } else if (YAML_NAME.test(entry.name)) {
-        found.push(path);
+        found.push({ path, real, dotFile: entry.name.startsWith('.') });
       }
     }
   };
-  walk(dir);
+  walk(resolve(dir), realDir);
   return found;
 }
 
@@ -171,9 +178,13 @@ export async function readSourceFile(absolute: string, cwd: string, maxBytes: nu
         if (length > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
         buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(maxBytes + 1, length * 2) - length)]);
       }
-      const bytesRead = readSync(fd, buffer, length, buffer.length - length, fromStart ? length : null);
+      const wanted = buffer.length - length;
+      const bytesRead = readSync(fd, buffer, length, wanted, fromStart ? length : null);
       if (bytesRead === 0) break;
       length += bytesRead;
+      // A regular file that reports its size reads short only at its end: no second call to hear
+      // that (a /proc file reports 0 and is read until a read returns nothing).
+      if (info.size > 0 && bytesRead < wanted) break;
     }
     if (length > maxBytes) return tooLarge(`more than ${formatBytes(maxBytes)}`);
     const decoded = decode(buffer.subarray(0, length), display);
