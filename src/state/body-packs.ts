@@ -8,6 +8,8 @@ import { mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { bodyText } from '../model/body-text.js';
 
+const NEWLINE = Buffer.from('\n');
+
 /** A kept body: a byte range of a pack, or (rosetta before packs) a file of its own. */
 type BodyLocation = { pack: string; at: number; length: number } | 'file';
 
@@ -35,10 +37,10 @@ export class BodyPacks {
     let offset = 0;
     for (const [digest, body] of bodies) {
       if (index?.has(digest) || Object.hasOwn(entries, digest)) continue;
-      const line = Buffer.from(`${bodyText(body)}\n`, 'utf8');
-      entries[digest] = [offset, line.length - 1];
-      lines.push(line);
-      offset += line.length;
+      const line = Buffer.from(bodyText(body), 'utf8');
+      entries[digest] = [offset, line.length];
+      lines.push(line, NEWLINE);
+      offset += line.length + 1;
     }
     if (lines.length === 0) return;
     if (!this.dirReady) {
@@ -47,7 +49,13 @@ export class BodyPacks {
     }
     const name = `pack-${Date.now()}-${nodeCrypto().randomUUID().slice(0, 8)}`;
     const pack = join(this.bodiesDir, `${name}.jsonl`);
-    await writeFile(`${pack}.tmp`, Buffer.concat(lines));
+    // Written as the pieces they are (writev): joined first, 10 MB of bodies were copied once more.
+    const handle = await open(`${pack}.tmp`, 'w');
+    try {
+      await handle.writev(lines);
+    } finally {
+      await handle.close();
+    }
     await rename(`${pack}.tmp`, pack);
     const indexPath = join(this.bodiesDir, `${name}.index.json`);
     await writeFile(`${indexPath}.tmp`, JSON.stringify(entries));
