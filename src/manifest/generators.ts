@@ -55,11 +55,14 @@ export async function expandGenerator(parsed: ParsedDocument, manifestPath: stri
   if (diagnostics.length > 0) return { generated: [], diagnostics };
 
   const generated: Generated[] = [];
+  // Each template is worked out once (which strings hold placeholders, split where they are); each
+  // row then only fills it in.
+  const compiled = templates.map((template) => compileTemplate(template, []));
   for (const row of read.rows) {
     templates.forEach((template, i) => {
       const t = template as { kind: string };
       const expansion = new Expansion(row, isKind(t.kind) ? t.kind : undefined);
-      const document = expansion.value(template, []) as Record<string, unknown>;
+      const document = compiled[i]!(expansion, []) as Record<string, unknown>;
       diagnostics.push(...expansion.problems);
       const origin: Origin = { generator: name, row: row.number, ...(read.file === undefined ? {} : { file: read.file }) };
       generated.push({ origin, document: placedDocument(parsed, i, { apiVersion: 'rosetta/v1', ...document }, expansion.fromData, row.at) });
@@ -76,49 +79,102 @@ function placeholders(value: unknown, path: PathSegment[]): { path: PathSegment[
   return [];
 }
 
+/** A template worked out once: given a row's expansion and where it is, the value for that row. */
+type FillIn = (expansion: Expansion, path: PathSegment[]) => unknown;
+
+/**
+ * A template (a document of a generator's spec.resources) as a function of the row. Every object,
+ * array and string with a placeholder is made afresh for each row, as walking the template did.
+ * `at` is the template's path when no key above it has a placeholder: then every row's path there
+ * is that same array (read only), made once.
+ */
+function compileTemplate(template: unknown, at?: PathSegment[]): FillIn {
+  const pathOf = (path: PathSegment[], segment: PathSegment, fixed: PathSegment[] | undefined) => fixed ?? [...path, segment];
+  if (typeof template === 'string') {
+    const exact = EXACTLY_ONE.exec(template);
+    if (exact) {
+      const column = exact[1]!;
+      return (expansion, path) => {
+        expansion.fromData.push(path);
+        return expansion.whole(column, path);
+      };
+    }
+    const text = compileText(template);
+    if (typeof text === 'string') return () => text;
+    return (expansion, path) => {
+      expansion.fromData.push(path);
+      return text(expansion);
+    };
+  }
+  if (Array.isArray(template)) {
+    const items = template.map((item, i) => {
+      const fixed = at && [...at, i];
+      return { fixed, fill: compileTemplate(item, fixed) };
+    });
+    return (expansion, path) => items.map(({ fixed, fill }, i) => fill(expansion, pathOf(path, i, fixed)));
+  }
+  if (isLargeKnownMap(template)) return compileTemplate(template.toJSON(), at);
+  if (isObject(template)) {
+    const entries = Object.keys(template).map((key) => {
+      const name = compileText(key);
+      const fixed = at && typeof name === 'string' ? [...at, name] : undefined;
+      return { name, fixed, fill: compileTemplate(template[key], fixed) };
+    });
+    return (expansion, path) => {
+      const out: Record<string, unknown> = {};
+      for (const { name, fixed, fill } of entries) {
+        const key = typeof name === 'string' ? name : name(expansion);
+        const where = pathOf(path, key, fixed);
+        if (typeof name !== 'string') expansion.fromData.push(where);
+        const value = fill(expansion, where);
+        // Own data properties only, as the parsers make them: a "__proto__" key is a key (assigned,
+        // it would set the prototype; defined, every key is, which is slower).
+        if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        else out[key] = value;
+      }
+      return out;
+    };
+  }
+  return () => template;
+}
+
+/** A string with `${column}` placeholders as a function of the row; one without them, itself. */
+function compileText(template: string): string | ((expansion: Expansion) => string) {
+  if (!template.includes('${')) return template;
+  // split with a capturing group: literal, column, literal, column, …, literal.
+  const parts = template.split(new RegExp(PLACEHOLDER.source));
+  if (parts.length === 1) return template;
+  return (expansion) => {
+    let text = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) text += expansion.cell(parts[i]!) + parts[i + 1]!;
+    return text;
+  };
+}
+
 /** One row through one template: the value, which paths came from the row, and what could not be typed. */
 class Expansion {
   readonly problems: Diagnostic[] = [];
-  /** Paths (as JSON) whose value or key came from the row. */
-  readonly fromData = new Set<string>();
+  /**
+   * Paths whose value or key came from the row. Kept as the arrays the walk makes anyway and
+   * compared as JSON only when a position is asked for (an error): turning each into JSON as it was
+   * met was a fifth of expanding 10,000 rows.
+   */
+  readonly fromData: PathSegment[][] = [];
 
   constructor(
     private readonly row: Row,
     private readonly kind: Kind | undefined,
   ) {}
 
-  value(template: unknown, path: PathSegment[]): unknown {
-    if (typeof template === 'string') return this.text(template, path);
-    if (Array.isArray(template)) return template.map((item, i) => this.value(item, [...path, i]));
-    if (isLargeKnownMap(template)) return this.value(template.toJSON(), path);
-    if (isObject(template)) {
-      const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(template)) {
-        const expandedKey = this.replace(key, undefined);
-        if (expandedKey !== key) this.fromData.add(JSON.stringify([...path, expandedKey]));
-        // Own data properties only, as the parsers make them: a "__proto__" key is a key.
-        Object.defineProperty(out, expandedKey, { value: this.value(item, [...path, expandedKey]), enumerable: true, writable: true, configurable: true });
-      }
-      return out;
-    }
-    return template;
+  /** `${column}` filled in from the row (null or missing: nothing). */
+  cell(column: string): string {
+    const v = this.row.values[column];
+    return v === null || v === undefined ? '' : String(v);
   }
 
-  private text(template: string, path: PathSegment[]): unknown {
-    const exact = EXACTLY_ONE.exec(template);
-    if (!exact) return this.replace(template, path);
-    this.fromData.add(JSON.stringify(path));
-    return this.typed(exact[1]!, this.row.values[exact[1]!] ?? null, path);
-  }
-
-  /** The text with each placeholder replaced (a key's, or a value's: then `path` is recorded as from the row). */
-  private replace(template: string, path: PathSegment[] | undefined): string {
-    if (!template.includes('${')) return template;
-    if (path) this.fromData.add(JSON.stringify(path));
-    return template.replace(PLACEHOLDER, (_, column: string) => {
-      const v = this.row.values[column];
-      return v === null || v === undefined ? '' : String(v);
-    });
+  /** A whole value from one column, typed as the schema wants it at `path`. */
+  whole(column: string, path: PathSegment[]): unknown {
+    return this.typed(column, this.row.values[column] ?? null, path);
   }
 
   /** A whole value from one column, as the type the schema wants there. */
@@ -156,13 +212,15 @@ class Expansion {
  * A generated document: positions of what came from the row lead to the row in the data file, the
  * rest to the template in the generator's manifest.
  */
-function placedDocument(generator: ParsedDocument, template: number, value: Record<string, unknown>, fromData: ReadonlySet<string>, row: SourcePosition): ParsedDocument {
+function placedDocument(generator: ParsedDocument, template: number, value: Record<string, unknown>, fromData: readonly PathSegment[][], row: SourcePosition): ParsedDocument {
+  let fromDataJson: Set<string> | undefined;
   return {
     file: generator.file,
     value,
     start: row,
     locate: (path, target) => {
-      for (let n = path.length; n >= 1; n--) if (fromData.has(JSON.stringify(path.slice(0, n)))) return row;
+      fromDataJson ??= new Set(fromData.map((p) => JSON.stringify(p)));
+      for (let n = path.length; n >= 1; n--) if (fromDataJson.has(JSON.stringify(path.slice(0, n)))) return row;
       if (path.length === 0) return row;
       return generator.locate(['spec', 'resources', template, ...path], target);
     },
