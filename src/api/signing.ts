@@ -12,7 +12,7 @@ export interface Credentials {
 }
 
 export function signature(timestamp: string, credentials: Credentials): string {
-  return nodeCrypto().createHash('md5').update(`${timestamp}&${credentials.secretKey}&${credentials.accessKey}`, 'utf8').digest('hex');
+  return nodeCrypto().hash('md5', `${timestamp}&${credentials.secretKey}&${credentials.accessKey}`);
 }
 
 export function signedHeaders(credentials: Credentials, nowMs: number): Record<string, string> {

@@ -22,15 +22,15 @@ export function canonicalJson(value: unknown): string {
 const CHUNK = 64 * 1024;
 
 export function bodyDigest(body: unknown): string {
-  const hash = nodeCrypto().createHash('sha256');
-  const sink = { hash, buffer: '' };
+  const sink: Sink = { hash: undefined, buffer: '' };
   write(body, sink);
-  hash.update(sink.buffer);
+  // A body under one chunk (most are) is hashed in one call, without a Hash object (crypto.hash).
+  const hex = sink.hash ? sink.hash.update(sink.buffer).digest('hex') : nodeCrypto().hash('sha256', sink.buffer);
   // One flat string (join), not a concatenation V8 keeps as two: a digest is held per resource.
-  return ['sha256', hash.digest('hex')].join(':');
+  return ['sha256', hex].join(':');
 }
 
-function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
+function write(value: unknown, sink: Sink): void {
   if (value === null || typeof value !== 'object') {
     const text = JSON.stringify(value);
     if (text === undefined) throw new TypeError(`cannot canonicalise a ${typeof value}`);
@@ -61,7 +61,7 @@ function write(value: unknown, sink: { hash: Hash; buffer: string }): void {
 }
 
 /** An object's entries, at `order`'s positions (null: as given, sorted already). */
-function writeEntries(keys: readonly string[], values: readonly unknown[], order: readonly number[] | null, q: (text: string) => string, sink: { hash: Hash; buffer: string }): void {
+function writeEntries(keys: readonly string[], values: readonly unknown[], order: readonly number[] | null, q: (text: string) => string, sink: Sink): void {
   emit(sink, '{');
   let first = true;
   for (let j = 0; j < keys.length; j++) {
@@ -93,10 +93,16 @@ function quote(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-function emit(sink: { hash: Hash; buffer: string }, text: string): void {
+/** Where the canonical text goes: gathered, then hashed a chunk at a time once it is big. */
+interface Sink {
+  hash: Hash | undefined;
+  buffer: string;
+}
+
+function emit(sink: Sink, text: string): void {
   sink.buffer += text;
   if (sink.buffer.length >= CHUNK) {
-    sink.hash.update(sink.buffer);
+    (sink.hash ??= nodeCrypto().createHash('sha256')).update(sink.buffer);
     sink.buffer = '';
   }
 }
