@@ -242,6 +242,12 @@ function textFile(display: string, text: string): SourceFile {
 }
 
 export function displayPath(absolute: string, cwd: string): string {
+  // Inside the working directory (the usual case, once per file): the rest of the path, which is
+  // what path.relative works out with two resolves and a normalisation. POSIX only: Windows paths
+  // compare without case.
+  if (sep === '/' && cwd.length > 1 && absolute.length > cwd.length + 1 && absolute.startsWith(cwd) && absolute[cwd.length] === '/' && !absolute.includes('/.', cwd.length) && !absolute.includes('//', cwd.length)) {
+    return absolute.slice(cwd.length + 1);
+  }
   const rel = relative(cwd, absolute);
   return rel === '' ? '.' : rel.startsWith('..') ? absolute : rel;
 }
