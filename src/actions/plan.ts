@@ -21,13 +21,18 @@ import type { State } from '../model/records.js';
  * (`apply a.yaml`, then `apply b.yaml`), and the API would answer 53005 and adopt the wrong request.
  */
 export function checkNamesAgainstState(resources: readonly Resource[], state: State): void {
+  // Only requests the state does not hold yet can take another's name: none, nothing to index
+  // (a plan of 100,000 unchanged resources built the index for nothing).
+  const fresh = resources.filter((r) => r.kind === 'AnnotationRequest' && !state.resources[r.address]);
+  if (fresh.length === 0) return;
   const holders = new Map<string, string>();
-  for (const [address, record] of Object.entries(state.resources)) {
+  for (const address of Object.keys(state.resources)) {
+    const record = state.resources[address]!;
     if (record.kind === 'AnnotationRequest' && record.annotationRequestName !== undefined) holders.set(record.annotationRequestName, address);
   }
   const problems: string[] = [];
-  for (const r of resources) {
-    if (r.kind !== 'AnnotationRequest' || state.resources[r.address]) continue;
+  for (const r of fresh) {
+    if (r.kind !== 'AnnotationRequest') continue;
     const holder = holders.get(r.body.annotationRequestName);
     if (holder && holder !== r.address) {
       problems.push(`${r.source.file}:${r.source.line}:${r.source.col}: ${r.address}: annotationRequestName ${JSON.stringify(r.body.annotationRequestName)} is already used by ${holder}, applied earlier`);
@@ -42,6 +47,7 @@ export function checkNamesAgainstState(resources: readonly Resource[], state: St
 
 /** Checks --target values: KIND/NAME, naming something in the manifests or the state. */
 export function checkTargets(targets: readonly string[], resources: readonly Resource[], state: State): string[] {
+  if (targets.length === 0) return [];
   const known = new Set([...resources.map((r) => r.address), ...Object.keys(state.resources)]);
   for (const target of targets) {
     if (!parseAddress(target)) {
@@ -61,7 +67,8 @@ export async function planAgainst(
   extra: { refreshed?: ReadonlyMap<string, Refreshed> | undefined; allowSamplingOnAdopted?: boolean } = {},
 ): Promise<Plan> {
   checkNamesAgainstState(resources, state);
-  const digests = new Map(resources.map((r) => [r.address, bodyDigest(r.body)]));
+  const digests = new Map<string, string>();
+  for (const r of resources) digests.set(r.address, bodyDigest(r.body));
   const appliedBodies = new Map<string, unknown>();
   for (const r of resources) {
     const record = state.resources[r.address];
@@ -85,12 +92,14 @@ export interface PlanActionOptions {
   save?: { path: string; endpoint: string; rosettaVersion: string };
   /** --allow-sampling-on-adopted: a person checked (guarantee 7). */
   allowSamplingOnAdopted?: boolean;
+  /** The state, when the caller read it already (rosetta plan reads a file state first); else read from `store`. */
+  state?: State;
 }
 
 /** rosetta plan: read the state (and, if asked, the platform), plan, and save the plan if asked. */
 export async function planAction(options: PlanActionOptions): Promise<Plan> {
   const { resources, store } = options;
-  const state = await store.read();
+  const state = options.state ?? (await store.read());
   const refreshed = options.refresh ? await refreshState(state, options.refresh, store) : undefined;
   const plan = await planAgainst(resources, state, store, checkTargets(options.targets, resources, state), { refreshed, allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false });
   if (options.save) {

@@ -61,8 +61,10 @@ export function plan(resources: readonly Resource[], state: State, options: Plan
   }
 
   if (!options.targets || options.targets.length === 0) {
-    for (const [address, record] of Object.entries(state.resources)) {
-      if (!wanted.has(address)) changes.push({ kind: record.kind, name: record.name, address, action: 'orphan', record });
+    for (const address of Object.keys(state.resources)) {
+      if (wanted.has(address)) continue;
+      const record = state.resources[address]!;
+      changes.push({ kind: record.kind, name: record.name, address, action: 'orphan', record });
     }
   }
 

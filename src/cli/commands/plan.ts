@@ -5,7 +5,10 @@ import { planJsonChunks } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { planTextChunks } from '../../plan/render-text.js';
 import { planAction } from '../../actions/plan.js';
-import { apiClient, appendStepSummary, loadResources, withStore, type StateOptions } from '../context.js';
+import { apiClient, appendStepSummary, loadResources, stateLocation, withStore, type StateOptions } from '../context.js';
+import { DEFAULT_STATE_PATH } from '../../state/open.js';
+import { isPostgresUrl } from '../../state/postgres/url.js';
+import type { State } from '../../model/records.js';
 import { ExitCode, writeChunks, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
 import { VERSION } from '../version.js';
@@ -27,10 +30,11 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   const save = options.out ? { path: options.out, endpoint: endpointForSavedPlan(options, io), rosettaVersion: VERSION } : undefined;
   // Only --refresh reads the API (and so needs the endpoint and keys); a plain plan never does.
   const client = options.refresh ? apiClient(options, io) : undefined;
+  const early = options.refresh ? undefined : await fileStateFirst(options, io);
   const resources = await loadResources(paths, options, io);
   let plan: Plan;
   try {
-    plan = await withStore(options, io, (store) => planAction({ resources, targets: options.target, store, allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
+    plan = await withStore(options, io, async (store) => planAction({ resources, targets: options.target, store, ...(early ? { state: early() } : {}), allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
   } finally {
     await client?.close();
   }
@@ -51,5 +55,30 @@ function endpointForSavedPlan(options: PlanOptions, io: Io): string {
   } catch (error) {
     if (!isRosettaError(error)) throw error;
     throw new RosettaError(error.code, `plan --out records the endpoint the plan is for: ${error.message}`, { hint: error.hint ?? 'set ROSETTA_ENDPOINT or pass --endpoint' });
+  }
+}
+
+/**
+ * A file state, read before the manifests; what is wrong with it is said after them, as before
+ * (their errors come first). Its text is as big as the state (50 MB for 100,000 resources) and is
+ * held twice while it is decoded: read after 100,000 manifests were loaded, that was the plan's
+ * peak memory. A PostgreSQL state is read when the plan needs it, as before; so is any state when
+ * the plan refreshes (which may write it).
+ */
+async function fileStateFirst(options: StateOptions, io: Io): Promise<(() => State) | undefined> {
+  let location: string | undefined;
+  try {
+    location = stateLocation(options, io.env);
+  } catch {
+    return undefined; // said by withStore, after the manifests
+  }
+  if (isPostgresUrl(location ?? DEFAULT_STATE_PATH)) return undefined;
+  try {
+    const state = await withStore(options, io, (store) => store.read());
+    return () => state;
+  } catch (error) {
+    return () => {
+      throw error;
+    };
   }
 }
