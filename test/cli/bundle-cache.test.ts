@@ -5,21 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SIMULATOR_CREDENTIALS } from '../../src/sim/server.js';
 import { BIN, runRosetta } from '../helpers/cli.js';
+import { E2E_CREDENTIALS, annotationRequest, simulatorEnv } from '../helpers/e2e.js';
 import { tempDir } from '../helpers/files.js';
 import { simulator } from '../helpers/sim.js';
 
-const MANIFEST = `apiVersion: rosetta/v1
-kind: AnnotationRequest
-metadata:
-  name: cached
-spec:
-  annotationRequestName: Cached
-  campaignId: 7d44b43b-3bbd-4f53-9f95-b7c0217d8d5b
-  sceneIdMap:
-    550e8400-e29b-41d4-a716-446655440000: gs://cached/A.yaml
-`;
 
 // Preloaded into the CLI's process: at exit, which bundles it loaded and whether V8 took each cache.
 const HOOK = `
@@ -33,9 +23,9 @@ process.on('exit', () => {
 
 describe('the bundle’s code caches', () => {
   it('are taken by V8 for a command that sends nothing and for one that loads undici', async () => {
-    const dir = tempDir({ 'pipeline.yaml': MANIFEST, 'hook.cjs': HOOK });
-    const sim = await simulator();
-    const api = { ROSETTA_ENDPOINT: sim.url, ROSETTA_ACCESS_KEY: SIMULATOR_CREDENTIALS.accessKey, ROSETTA_SECRET_KEY: SIMULATOR_CREDENTIALS.secretKey };
+    const dir = tempDir({ 'pipeline.yaml': annotationRequest('cached'), 'hook.cjs': HOOK });
+    const sim = await simulator({ credentials: [E2E_CREDENTIALS] });
+    const api = simulatorEnv(sim);
     const traced = (report: string) => ({ NODE_OPTIONS: `--require ${join(dir, 'hook.cjs')}`, REPORT: join(dir, report) });
 
     const validate = await runRosetta(['validate', '.'], { cwd: dir, env: traced('validate.json') });
