@@ -11,7 +11,7 @@ import type { StateStore } from '../state/store.js';
 import { refreshState } from './refresh.js';
 import type { ReadClient } from '../api/reads.js';
 import { bodyDigest, canonicalJson } from '../model/digest.js';
-import { parseAddress } from '../model/resources.js';
+import { parseAddress, type AnnotationRequestResource } from '../model/resources.js';
 import type { BodyStore } from '../state/store.js';
 import type { State } from '../model/records.js';
 
@@ -23,7 +23,7 @@ import type { State } from '../model/records.js';
 export function checkNamesAgainstState(resources: readonly Resource[], state: State): void {
   // Only requests the state does not hold yet can take another's name: none, nothing to index
   // (a plan of 100,000 unchanged resources built the index for nothing).
-  const fresh = resources.filter((r) => r.kind === 'AnnotationRequest' && !state.resources[r.address]);
+  const fresh = resources.filter((r): r is AnnotationRequestResource => r.kind === 'AnnotationRequest' && !state.resources[r.address]);
   if (fresh.length === 0) return;
   const holders = new Map<string, string>();
   for (const address of Object.keys(state.resources)) {
@@ -32,7 +32,6 @@ export function checkNamesAgainstState(resources: readonly Resource[], state: St
   }
   const problems: string[] = [];
   for (const r of fresh) {
-    if (r.kind !== 'AnnotationRequest') continue;
     const holder = holders.get(r.body.annotationRequestName);
     if (holder && holder !== r.address) {
       problems.push(`${r.source.file}:${r.source.line}:${r.source.col}: ${r.address}: annotationRequestName ${JSON.stringify(r.body.annotationRequestName)} is already used by ${holder}, applied earlier`);

@@ -16,6 +16,11 @@ export interface StoreLocation {
   cwd: string;
 }
 
+/** Whether a state location (undefined: the default file) is a file rather than a PostgreSQL URL. */
+export function isFileState(state: string | undefined): boolean {
+  return !isPostgresUrl(state ?? DEFAULT_STATE_PATH);
+}
+
 /**
  * The store for a location. Asynchronous because the PostgreSQL store (and `pg` with it) is
  * loaded only for a postgres:// state: a file-state command does not pay for the driver.
@@ -23,7 +28,7 @@ export interface StoreLocation {
 export async function openStore({ state, workspace, cwd }: StoreLocation): Promise<StateStore> {
   if (state === '') throw new RosettaError('ROS_USAGE', 'the state location is empty', { hint: 'give a state file path or a postgres:// URL' });
   const location = state ?? DEFAULT_STATE_PATH;
-  if (isPostgresUrl(location)) {
+  if (!isFileState(location)) {
     const name = workspace ?? DEFAULT_WORKSPACE;
     if (!WORKSPACE_PATTERN.test(name)) {
       throw new RosettaError('ROS_USAGE', `--workspace: expected letters, digits, ".", "_" or "-" (at most 63), found ${JSON.stringify(name)}`);

@@ -6,8 +6,7 @@ import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import { planTextChunks } from '../../plan/render-text.js';
 import { planAction } from '../../actions/plan.js';
 import { apiClient, appendStepSummary, loadResources, stateLocation, withStore, type StateOptions } from '../context.js';
-import { DEFAULT_STATE_PATH } from '../../state/open.js';
-import { isPostgresUrl } from '../../state/postgres/url.js';
+import { isFileState } from '../../state/open.js';
 import type { State } from '../../model/records.js';
 import { ExitCode, writeChunks, type Io } from '../io.js';
 import type { ManifestOptions } from '../options.js';
@@ -34,7 +33,7 @@ export async function planCommand(paths: string[], options: PlanOptions, io: Io)
   const resources = await loadResources(paths, options, io);
   let plan: Plan;
   try {
-    plan = await withStore(options, io, async (store) => planAction({ resources, targets: options.target, store, ...(early ? { state: early() } : {}), allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
+    plan = await withStore(options, io, (store) => planAction({ resources, targets: options.target, store, ...(early ? { state: early() } : {}), allowSamplingOnAdopted: options.allowSamplingOnAdopted ?? false, ...(client ? { refresh: client } : {}), ...(save ? { save } : {}) }));
   } finally {
     await client?.close();
   }
@@ -72,7 +71,7 @@ async function fileStateFirst(options: StateOptions, io: Io): Promise<(() => Sta
   } catch {
     return undefined; // said by withStore, after the manifests
   }
-  if (isPostgresUrl(location ?? DEFAULT_STATE_PATH)) return undefined;
+  if (!isFileState(location)) return undefined;
   try {
     const state = await withStore(options, io, (store) => store.read());
     return () => state;
