@@ -14,7 +14,7 @@ import type { AnnotationRequestBody, CampaignBody, FolderBody, FolderStatus, Sam
 import { REFUSED_HTTP_STATUSES, type Outcome } from './codes.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
 import { signedHeaders, type Credentials } from './signing.js';
-import { bodyText } from '../model/body-text.js';
+import { bodyBytes } from '../model/body-text.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, attempt, createDispatcher, type AttemptResult, type Timeouts } from './transport.js';
 
 export interface Clock {
@@ -143,12 +143,12 @@ export class RosettaClient {
 
   /** POST /annotation-request. Safe to retry: the id is the client's. */
   createAnnotationRequest(body: AnnotationRequestBody, options: CallOptions = {}): Promise<ApiResult<null>> {
-    return this.call('POST', '/annotation-request', bodyText(body), true, options) as Promise<ApiResult<null>>;
+    return this.call('POST', '/annotation-request', bodyBytes(body), true, options) as Promise<ApiResult<null>>;
   }
 
   /** POST /sampling/create. Never repeated after an ambiguous attempt. */
   async createSamplingPackage(body: SamplingBody, options: CallOptions = {}): Promise<ApiResult<SamplingPackage>> {
-    const result = (await this.call('POST', '/sampling/create', bodyText(body), false, options)) as ApiResult<SamplingPackage>;
+    const result = (await this.call('POST', '/sampling/create', bodyBytes(body), false, options)) as ApiResult<SamplingPackage>;
     if (result.outcome === 'ok' && typeof result.data?.samplingPackageId !== 'number') {
       // It was created (2000) but we cannot say which package it is: keep it pending.
       return { ...result, outcome: 'ambiguous', message: 'the API reported success without a samplingPackageId' };
@@ -233,7 +233,7 @@ export class RosettaClient {
     if (this.ownsDispatcher && this.used) await (await this.dispatcher()).close();
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body: string | undefined, idempotent: boolean, { signal, onRetry }: CallOptions): Promise<ApiResult> {
+  private async call(method: 'GET' | 'POST', path: string, body: string | Buffer | undefined, idempotent: boolean, { signal, onRetry }: CallOptions): Promise<ApiResult> {
     const operation = `${method} ${path.split('?')[0]}`;
     let last: AttemptResult | undefined;
     let earlierAttemptUnknown = false;

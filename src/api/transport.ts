@@ -82,7 +82,7 @@ export interface AttemptOptions {
   method: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   /** False for creates that must never be repeated by accident (sampling). */
   idempotent: boolean;
   /** The dispatcher's maxResponseSize (undici enforces it; its error does not say the limit). */
@@ -93,12 +93,56 @@ export interface AttemptOptions {
 }
 
 export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
+  // undici's timeouts are per phase and per chunk; this is the deadline for the whole answer. A
+  // timer and a controller of our own: AbortSignal.timeout and AbortSignal.any make weak
+  // references and finalizers for every request, which showed in an apply's profile.
+  const abort = new AbortController();
+  let pastDeadline = false;
+  const deadline = setTimeout(() => {
+    pastDeadline = true;
+    abort.abort();
+  }, options.timeouts.requestMs);
+  deadline.unref();
+  const unfollow = options.signal ? follow(options.signal, () => abort.abort()) : undefined;
+  try {
+    return await exchange(options, abort.signal, () => pastDeadline);
+  } finally {
+    clearTimeout(deadline);
+    unfollow?.();
+  }
+}
+
+/** What to do when a caller's signal fires, by signal: one listener each, however many requests it cancels. */
+const followers = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `onAbort` when `signal` fires (now, if it has). One signal cancels every create of an
+ * apply, so it gets one listener of ours rather than one per request in flight (64 of them set
+ * off Node's MaxListenersExceededWarning). Returns the way to stop following it.
+ */
+function follow(signal: AbortSignal, onAbort: () => void): () => void {
+  if (signal.aborted) {
+    onAbort();
+    return () => undefined;
+  }
+  let callbacks = followers.get(signal);
+  if (callbacks === undefined) {
+    const all = new Set<() => void>();
+    signal.addEventListener('abort', () => {
+      for (const callback of all) callback();
+    }, { once: true });
+    followers.set(signal, all);
+    callbacks = all;
+  }
+  callbacks.add(onAbort);
+  return () => void callbacks.delete(onAbort);
+}
+
+/** The request and its answer, classified; `signal` fires at the deadline or when the caller cancels. */
+async function exchange(options: AttemptOptions, signal: AbortSignal, pastDeadline: () => boolean): Promise<AttemptResult> {
   let status: number;
   let headers: Record<string, string | string[] | undefined>;
   let text: string;
-  // undici's timeouts are per phase and per chunk; this is the deadline for the whole answer.
-  const deadline = AbortSignal.timeout(options.timeouts.requestMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
     const response = await requestOn(options.dispatcher, options.url, {
       method: options.method,
@@ -112,7 +156,7 @@ export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
     headers = response.headers;
     text = await response.body.text();
   } catch (error) {
-    if (deadline.aborted && !options.signal?.aborted) {
+    if (pastDeadline() && !options.signal?.aborted) {
       return classifyNetworkError(new RequestDeadline(options.timeouts.requestMs), options.idempotent);
     }
     if (options.signal?.aborted) return classifyNetworkError(new RequestCancelled(), options.idempotent);

@@ -6,7 +6,7 @@
 import { nodeCrypto } from '../model/node-crypto.js';
 import { mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bodyText } from '../model/body-text.js';
+import { bodyBytes } from '../model/body-text.js';
 
 const NEWLINE = Buffer.from('\n');
 
@@ -37,7 +37,7 @@ export class BodyPacks {
     let offset = 0;
     for (const [digest, body] of bodies) {
       if (index?.has(digest) || Object.hasOwn(entries, digest)) continue;
-      const line = Buffer.from(bodyText(body), 'utf8');
+      const line = bodyBytes(body);
       entries[digest] = [offset, line.length];
       lines.push(line, NEWLINE);
       offset += line.length + 1;

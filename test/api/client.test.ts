@@ -106,6 +106,21 @@ describe('retries', () => {
     expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
   });
 
+  it('creates in flight share one listener on the apply\'s signal, and its abort cancels them all', async () => {
+    const sim = await simulator({ faults: { latencyMs: [60_000, 60_000] } });
+    const shared = new AbortController();
+    const c = client(sim);
+    const inFlight = Array.from({ length: 20 }, (_, i) => c.createAnnotationRequest(request(`ar-${i}`), { signal: shared.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // 20 listeners would set off Node's MaxListenersExceededWarning (its limit is 10).
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
+    const started = Date.now();
+    shared.abort();
+    const results = await Promise.all(inFlight);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    for (const result of results) expect(result).toMatchObject({ outcome: 'ambiguous', attempts: 1, message: expect.stringMatching(/cancelled/) });
+  });
+
   it('retries transient answers with capped exponential backoff and full jitter', async () => {
     const sim = await simulator();
     sim.faults.inject('annotation-request', { type: 'business', code: 5000 }, 4);
