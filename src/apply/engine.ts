@@ -197,19 +197,25 @@ export async function applyCreates(operations: readonly Operation[], deps: Apply
 }
 
 /**
- * The intents of retry-safe creates, written a window ahead: when a create takes its slot and its
- * intent is not yet durable, it is written in one commit with those of the next `window` creates
- * still waiting, so a create waits for a write once per window rather than once each (16 in
- * flight: apply took 1.17x a raw request pool instead of 1.09x). An intent written ahead for a
- * create that then never starts is put back at the end of the run; after a kill -9 it stays, and
- * the next run sends that create again, as it would anyway (see docs/guides/recovering.md, guarantee 7).
+ * The intents of retry-safe creates, kept a window ahead of the creates: written in commits of
+ * `window` (the next creates waiting for slots), and the next commit started as soon as fewer than
+ * a window are written and not yet started, so a create finds its intent durable already instead
+ * of waiting for a write (only the first create of a run waits). One commit per create made apply
+ * 1.17x a raw request pool; one per window, with each window's first create waiting, 1.09x at 16
+ * in flight; ahead, 1.04x. An intent written ahead for a create that then never starts is put
+ * back at the end of the run; after a kill -9 it stays, and the next run sends that create again,
+ * as it would anyway (see docs/guides/recovering.md, guarantee 7).
  */
 class IntentsAhead {
   private readonly done = new Map<string, Promise<void>>();
   /** The creates whose kind has an intent to write ahead, in the order they wait for slots. */
   private readonly queue: Create[];
   private readonly queued: ReadonlySet<string>;
+  /** The next create of `queue` whose intent is not being written yet. */
   private next = 0;
+  /** Intents written (or being written), and creates that have asked for theirs. */
+  private writtenCount = 0;
+  private startedCount = 0;
 
   constructor(
     creates: readonly Create[],
@@ -227,20 +233,31 @@ class IntentsAhead {
     return this.done.has(address);
   }
 
+  /** Resolves once the create's intent is durable; starts writing the next window's if it is due. */
   async ensure(create: Create): Promise<void> {
     if (!this.queued.has(create.address)) return;
-    let pending = this.done.get(create.address);
-    if (pending === undefined) {
-      const batch: Create[] = [create];
-      while (this.next < this.queue.length && batch.length <= this.window) {
-        const queued = this.queue[this.next++]!;
-        if (!this.done.has(queued.address) && queued.address !== create.address) batch.push(queued);
-      }
-      const at = this.now();
-      pending = this.session.putMany(batch.map((c) => [c.address, intentOf(c, at)!]));
-      for (const c of batch) this.done.set(c.address, pending);
+    this.startedCount++;
+    const pending = this.done.get(create.address) ?? this.writeFrom(create);
+    if (this.writtenCount - this.startedCount < this.window && this.next < this.queue.length) {
+      // Not awaited here: the creates it is for wait for it. A failed write stops the run (session.failed).
+      this.writeFrom(undefined).catch(() => undefined);
     }
     await pending;
+  }
+
+  /** One commit: `first` (a create whose turn came before its intent was written) and the next window's intents. */
+  private writeFrom(first: Create | undefined): Promise<void> {
+    const batch: Create[] = first ? [first] : [];
+    while (this.next < this.queue.length && batch.length <= this.window) {
+      const queued = this.queue[this.next++]!;
+      if (!this.done.has(queued.address) && queued.address !== first?.address) batch.push(queued);
+    }
+    if (batch.length === 0) return Promise.resolve();
+    const at = this.now();
+    const pending = this.session.putMany(batch.map((c) => [c.address, intentOf(c, at)!]));
+    for (const c of batch) this.done.set(c.address, pending);
+    this.writtenCount += batch.length;
+    return pending;
   }
 }
 

@@ -118,6 +118,26 @@ describe('apply engine: the intents of annotation requests (guarantee 7)', () =>
     expect(Object.values(session.current.resources).every((r) => r.status === 'applied')).toBe(true);
   });
 
+  it('are kept a window ahead: the next window is committed before the creates reach it', async () => {
+    const sim = await simulator({ credentials: [{ accessKey: 'sim-access-key', secretKey: 'sim-secret-key' }] });
+    const store = fillingStore(Infinity);
+    const session = new StateSession(store as never, emptyState());
+    const names = Array.from({ length: 12 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    /** At each create's start: how many of the 12 had an intent (or an answer) committed. */
+    const recordedAtStart: number[] = [];
+    const host = new RecordingHost();
+    host.notify = (event) => {
+      if (event.code === 'apply.create.start') recordedAtStart.push(Object.keys(session.current.resources).length);
+    };
+    const report = await applyCreates(createsOf(names.map((n) => requestResource(n))), { client: client(sim), session, store, host, concurrency: 3 });
+    expect(report.summary.created).toBe(12);
+    // Window 3: the first create's commit holds 4 intents; from the second start on, the next 4
+    // are committed before the window in hand runs out (written only when a create found its
+    // own missing, the 4th create would start with 4 recorded).
+    expect(recordedAtStart).toHaveLength(12);
+    recordedAtStart.forEach((recorded, i) => expect(recorded, `create ${i + 1}`).toBeGreaterThanOrEqual(Math.min(12, i + 3)));
+  });
+
   it('written ahead for creates that never start (a stop), are put back', async () => {
     const sim = await simulator({ credentials: [{ accessKey: 'sim-access-key', secretKey: 'sim-secret-key' }], faults: { latencyMs: [30, 30] } });
     const store = fillingStore(Infinity);
