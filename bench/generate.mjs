@@ -1,4 +1,5 @@
 // Generated inputs for the benchmarks (written under bench/.data/, git-ignored).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -29,6 +30,15 @@ export function generateHugeRequest(dir, scenes) {
   const parts = [`apiVersion: rosetta/v1\nkind: AnnotationRequest\nmetadata:\n  name: huge\nspec:\n  annotationRequestName: Huge request\n  campaignId: bench-campaign\n  sceneIdMap:\n`];
   for (let s = 0; s < scenes; s++) parts.push(`    ${hex(s, 8)}-0000-4000-8000-${hex(s * 7919, 12)}: gs://bench-bucket/huge/${s}.yaml\n`);
   writeFileSync(join(dir, 'huge.yaml'), parts.join(''));
+  settle();
+}
+
+/**
+ * Writes what was just generated to disk before anything is timed: hundreds of megabytes left
+ * dirty in the page cache are written back in the middle of a measurement otherwise.
+ */
+export function settle() {
+  execFileSync('sync');
 }
 
 /** A file state holding `records` applied annotation requests (none of them in the bench's manifests). */
@@ -80,6 +90,7 @@ export function generateSceneCsv(dir, scenes) {
   const parts = ['sceneId,uri\n'];
   for (let s = 0; s < scenes; s++) parts.push(`${hex(s, 8)}-0000-4000-8000-${hex(s * 7919, 12)},gs://bench-bucket/csv/${s}.yaml\n`);
   writeFileSync(join(dir, 'scenes.csv'), parts.join(''));
+  settle();
 }
 
 /**
