@@ -46,15 +46,19 @@ function objectJson(body: Record<string, unknown>): string {
   return `{${parts.join(',')}}`;
 }
 
+/** Built by concatenation: V8 keeps it as a rope until it is encoded, quicker than an array of entries joined. */
 function largeMapJson(map: LargeMap): string {
   const quote = map.quote;
   const order = map.jsonPositions();
-  const parts: string[] = [];
+  let json = '{';
+  let first = true;
   for (let j = 0; j < map.size; j++) {
     const i = order === null ? j : order[j]!;
     const value = map.values[i];
     const text = typeof value === 'string' ? quote(value) : JSON.stringify(value);
-    if (text !== undefined) parts.push(`${quote(map.keys[i]!)}:${text}`);
+    if (text === undefined) continue;
+    json += (first ? '' : ',') + quote(map.keys[i]!) + ':' + text;
+    first = false;
   }
-  return `{${parts.join(',')}}`;
+  return json + '}';
 }
