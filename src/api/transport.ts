@@ -21,8 +21,22 @@ export function loadUndici(): Promise<Undici> {
 
 /** undici's `request(url, { dispatcher })`, as undici's own index.js makes it: the URL split into origin and path. */
 export function requestOn(dispatcher: Dispatcher, url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<Dispatcher.ResponseData> {
-  const { origin, pathname, search } = new URL(url);
-  return dispatcher.request({ ...options, origin, path: `${pathname}${search}` });
+  return dispatcher.request({ ...options, ...splitUrl(url) });
+}
+
+/** The last URLs split: every create of a kind goes to the same one, and parsing it each time showed in an apply's profile. */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+
+function splitUrl(url: string): { origin: string; path: string } {
+  let split = splitUrls.get(url);
+  if (split === undefined) {
+    const { origin, pathname, search } = new URL(url);
+    split = { origin, path: `${pathname}${search}` };
+    // Reads name ids in their paths: keep a few, not every URL a long reconcile loop has read.
+    if (splitUrls.size >= 32) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
 }
 
 export interface Timeouts {
