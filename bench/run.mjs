@@ -120,10 +120,11 @@ const planJson = (dir, extra = {}) => rosetta(['plan', dir, '--state', state('em
   const MANY = smoke ? [50, 500] : [1_000, 50_000];
   for (const count of MANY) generateRequests(join(data, `many-${count}`), count, 10);
   for (const mode of ['validate', 'plan']) {
-    const [few, many] = MANY.map((count) => summary(Array.from({ length: FEW }, () => rosetta(mode === 'plan' ? ['plan', join(data, `many-${count}`), '--state', state('empty-state')] : ['validate', join(data, `many-${count}`)], { rss: true }))));
+    const run = (count) => () => rosetta(mode === 'plan' ? ['plan', join(data, `many-${count}`), '--state', state('empty-state')] : ['validate', join(data, `many-${count}`)], { rss: true });
+    const [few, many] = await alternate(FEW, run(MANY[0]), run(MANY[1]));
     const growth = many.ms / MANY[1] / (few.ms / MANY[0]);
     const kb = ((many.rssMb - few.rssMb) * 1024) / (MANY[1] - MANY[0]);
-    row(`${MANY[1].toLocaleString('en')} manifests: ${mode}`, `${x(growth)} the time per manifest at ${MANY[0].toLocaleString('en')} (${s(many.ms)} vs ${s(few.ms)}); ${kb.toFixed(1)} KB peak memory per manifest`, 'linear (≤ 1.25×), < 4 KB', growth <= 1.25 && kb < 4, `10 scenes each, 10 per file; whole processes; medians of ${FEW}`);
+    row(`${MANY[1].toLocaleString('en')} manifests: ${mode}`, `${x(growth)} the time per manifest at ${MANY[0].toLocaleString('en')} (${s(many.ms)} vs ${s(few.ms)}); ${kb.toFixed(1)} KB peak memory per manifest`, 'linear (≤ 1.25×), < 4 KB', growth <= 1.25 && kb < 4, `10 scenes each, 10 per file; whole processes; medians of ${FEW}, alternated`);
   }
   for (const count of MANY) rmSync(join(data, `many-${count}`), { recursive: true, force: true });
 }
@@ -133,16 +134,15 @@ const planJson = (dir, extra = {}) => rosetta(['plan', dir, '--state', state('em
 const UNCHANGED = smoke ? [50, 500] : [1_000, 100_000];
 const old = (count) => join(data, `old-${count}`);
 {
-  const measured = [];
   for (const count of UNCHANGED) {
     generateRequests(join(old(count), 'old'), count, 10, { prefix: 'old' });
     stateFromPlan(rosetta(['plan', old(count), '--state', state('empty-state'), '--format', 'json'], { stdout: true }).stdout, state(`old-${count}`));
-    measured.push(summary(Array.from({ length: FEW }, () => rosetta(['plan', old(count), '--state', state(`old-${count}`)], { rss: true }))));
   }
+  const run = (count) => () => rosetta(['plan', old(count), '--state', state(`old-${count}`)], { rss: true });
+  const [few, many] = await alternate(FEW, run(UNCHANGED[0]), run(UNCHANGED[1]));
   rmSync(old(UNCHANGED[0]), { recursive: true, force: true });
-  const [few, many] = measured;
   const kb = ((many.rssMb - few.rssMb) * 1024) / (UNCHANGED[1] - UNCHANGED[0]);
-  row(`${UNCHANGED[1].toLocaleString('en')} unchanged resources: plan`, `${kb.toFixed(1)} KB peak memory per resource (${s(many.ms)}, ${mb(many.rssMb)}; ${UNCHANGED[0].toLocaleString('en')}: ${s(few.ms)}, ${mb(few.rssMb)})`, '< 4 KB', kb < 4, `10 scenes each, 10 per file, a file state holding every one; whole processes; medians of ${FEW}`);
+  row(`${UNCHANGED[1].toLocaleString('en')} unchanged resources: plan`, `${kb.toFixed(1)} KB peak memory per resource (${s(many.ms)}, ${mb(many.rssMb)}; ${UNCHANGED[0].toLocaleString('en')}: ${s(few.ms)}, ${mb(few.rssMb)})`, '< 4 KB', kb < 4, `10 scenes each, 10 per file, a file state holding every one; whole processes; medians of ${FEW}, alternated`);
 }
 // Suite 9's manifests: the 100,000 above and 1,000 new ones beside them.
 const RECORDS = UNCHANGED[1];
@@ -181,8 +181,8 @@ for (const inFlight of [16, 64]) {
 }
 
 // 10. no-op plan at scale
-const noop = summary(Array.from({ length: REPEATS }, () => rosetta(['plan', manifests, '--state', state('applied')])));
-row('no-op plan at scale', `${x(noop.ms / yamlFloor.ms)} (plan ${s(noop.ms)}, floor ${s(yamlFloor.ms)})`, '≤ 1.5×', noop.ms / yamlFloor.ms <= 1.5, `state with ${N} records; the floor of row "plan vs floor"; medians of ${REPEATS}`);
+const [noop, noopFloor] = await alternate(REPEATS, () => rosetta(['plan', manifests, '--state', state('applied')]), floorYaml);
+row('no-op plan at scale', `${x(noop.ms / noopFloor.ms)} (plan ${s(noop.ms)}, floor ${s(noopFloor.ms)})`, '≤ 1.5×', noop.ms / noopFloor.ms <= 1.5, `state with ${N} records; the floor of row "plan vs floor"; medians of ${REPEATS}, alternated`);
 
 // 11. the vendor's sample client
 const vendor = await withSimulator(LATENCY, (sim) => node([join(root, 'bench/floors/vendor.mjs'), planFile, sim.url]));
