@@ -3,7 +3,7 @@
  * derived), its campaign reference and its body.
  */
 import { uuidV5 } from '../model/uuid.js';
-import { type AnnotationRequestBody, type AnnotationRequestResource } from '../model/resources.js';
+import type { AnnotationRequestBody, AnnotationRequestResource } from '../model/resources.js';
 import { entriesOf, isLargeKnownMap } from '../model/known-keys.js';
 import { formatPath } from '../model/paths.js';
 import { describeValue } from '../text.js';

@@ -4,7 +4,7 @@
  * Its id is the client's: given, or derived stably from the folder's name and metadata.name.
  */
 import { uuidV5 } from '../model/uuid.js';
-import { type CampaignBody, type CampaignResource } from '../model/resources.js';
+import type { CampaignBody, CampaignResource } from '../model/resources.js';
 import { extended } from '../values.js';
 import { checkByteLimits, checkNotBlank, givenOrDerived } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';

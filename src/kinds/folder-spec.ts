@@ -3,7 +3,7 @@
  * identity is its name (what a campaign's folderName says); helixStatus is the one field of the
  * whole API that can be changed after the create.
  */
-import { type FolderResource, type FolderStatus } from '../model/resources.js';
+import type { FolderResource, FolderStatus } from '../model/resources.js';
 import { extended } from '../values.js';
 import { checkByteLimits, checkNotBlank, MAX_ID_BYTES } from './spec-checks.js';
 import type { Spec, SpecModule, SpecReport } from './types.js';

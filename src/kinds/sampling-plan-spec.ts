@@ -3,7 +3,7 @@
  * times), its request reference and its body (enum names as the API's numbers).
  */
 import { INTERCEPTION_CUSTOM, INTERCEPTION_SEQUENCE_LENGTH, enumNumber } from '../model/enums.js';
-import { type SamplingBody, type SamplingPlanResource } from '../model/resources.js';
+import type { SamplingBody, SamplingPlanResource } from '../model/resources.js';
 import type { SamplingPlanSpec } from '../model/spec-types.js';
 import { extended, isObject } from '../values.js';
 import { checkNotBlank, timeProblem } from './spec-checks.js';

@@ -5,7 +5,7 @@
  * cannot be read back, so a mistake would never be found.
  */
 import { formatPath } from '../model/paths.js';
-import { type TaxonomyResource } from '../model/resources.js';
+import type { TaxonomyResource } from '../model/resources.js';
 import { extended } from '../values.js';
 import { taxonomyProblems } from '../model/taxonomy-rules.js';
 import { checkByteLimits, checkNotBlank } from './spec-checks.js';

@@ -3,7 +3,7 @@
  * The platform's six rules (and its node types) are checked before sending, each at its place.
  */
 import { formatPath } from '../model/paths.js';
-import { type WorkflowTemplateResource } from '../model/resources.js';
+import type { WorkflowTemplateResource } from '../model/resources.js';
 import { extended } from '../values.js';
 import { workflowProblems } from '../model/workflow-rules.js';
 import { checkByteLimits, checkNotBlank } from './spec-checks.js';
