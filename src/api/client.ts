@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { AnnotationRequestBody, CampaignBody, FolderBody, FolderStatus, SamplingBody, TaxonomyBody, WorkflowTemplateBody } from '../model/resources.js';
 import { REFUSED_HTTP_STATUSES, type Outcome } from './codes.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
+import { whenAborted } from './signals.js';
 import { signedHeaders, type Credentials } from './signing.js';
 import { bodyBytes } from '../model/body-text.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, attempt, createDispatcher, type AttemptResult, type Timeouts } from './transport.js';
@@ -26,16 +27,18 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
-      // The listener goes when the sleep ends either way: one signal is shared by every create of
-      // an apply, and listeners left behind piled up (MaxListenersExceededWarning).
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+      // One signal is shared by every create of an apply: the sleeps of their retries wait on it
+      // together (whenAborted), and stop waiting when they end either way.
+      const timer = setTimeout(() => {
+        stopWaiting?.();
         resolve();
-      };
-      const timer = setTimeout(done, ms);
-      if (signal?.aborted) done();
-      else signal?.addEventListener('abort', done, { once: true });
+      }, ms);
+      const stopWaiting = signal
+        ? whenAborted(signal, () => {
+            clearTimeout(timer);
+            resolve();
+          })
+        : undefined;
     }),
 };
 

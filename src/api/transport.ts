@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { RosettaError } from '../errors.js';
 import { REFUSED_HTTP_STATUSES, RETRYABLE_HTTP_STATUSES, SUCCESS, codeInfo, type Outcome } from './codes.js';
 import { parseRetryAfter } from './retry.js';
+import { withDeadline } from './signals.js';
 
 /**
  * undici, loaded on the first request: its modules cost more to load than all of `rosetta plan`'s
@@ -106,50 +107,9 @@ export interface AttemptOptions {
   signal?: AbortSignal | undefined;
 }
 
-export async function attempt(options: AttemptOptions): Promise<AttemptResult> {
-  // undici's timeouts are per phase and per chunk; this is the deadline for the whole answer. A
-  // timer and a controller of our own: AbortSignal.timeout and AbortSignal.any make weak
-  // references and finalizers for every request, which showed in an apply's profile.
-  const abort = new AbortController();
-  let pastDeadline = false;
-  const deadline = setTimeout(() => {
-    pastDeadline = true;
-    abort.abort();
-  }, options.timeouts.requestMs);
-  deadline.unref();
-  const unfollow = options.signal ? follow(options.signal, () => abort.abort()) : undefined;
-  try {
-    return await exchange(options, abort.signal, () => pastDeadline);
-  } finally {
-    clearTimeout(deadline);
-    unfollow?.();
-  }
-}
-
-/** What to do when a caller's signal fires, by signal: one listener each, however many requests it cancels. */
-const followers = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `onAbort` when `signal` fires (now, if it has). One signal cancels every create of an
- * apply, so it gets one listener of ours rather than one per request in flight (64 of them set
- * off Node's MaxListenersExceededWarning). Returns the way to stop following it.
- */
-function follow(signal: AbortSignal, onAbort: () => void): () => void {
-  if (signal.aborted) {
-    onAbort();
-    return () => undefined;
-  }
-  let callbacks = followers.get(signal);
-  if (callbacks === undefined) {
-    const all = new Set<() => void>();
-    signal.addEventListener('abort', () => {
-      for (const callback of all) callback();
-    }, { once: true });
-    followers.set(signal, all);
-    callbacks = all;
-  }
-  callbacks.add(onAbort);
-  return () => void callbacks.delete(onAbort);
+export function attempt(options: AttemptOptions): Promise<AttemptResult> {
+  // undici's timeouts are per phase and per chunk; this is the deadline for the whole answer.
+  return withDeadline(options.timeouts.requestMs, options.signal, (signal, pastDeadline) => exchange(options, signal, pastDeadline));
 }
 
 /** The request and its answer, classified; `signal` fires at the deadline or when the caller cancels. */

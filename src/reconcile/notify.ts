@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { systemClock } from '../api/client.js';
+import { withDeadline } from '../api/signals.js';
 import { loadUndici, requestOn } from '../api/transport.js';
 import type { NotificationLog } from '../state/store.js';
 import { printable } from '../text.js';
@@ -149,17 +150,12 @@ export class Notifier {
   }
 
   private async post(url: string, headers: Record<string, string>, body: string): Promise<void> {
-    // A timer of our own: Node 20's AbortSignal.any holds its sources weakly (a collected
-    // AbortSignal.timeout would never fire).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs ?? 10_000);
-    try {
-      const response = await requestOn((await loadUndici()).getGlobalDispatcher(), url, { method: 'POST', headers, body, signal: AbortSignal.any([deadline.signal, this.stopping.signal]), headersTimeout: this.options.timeoutMs ?? 10_000, bodyTimeout: this.options.timeoutMs ?? 10_000 });
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
+    await withDeadline(timeoutMs, this.stopping.signal, async (signal) => {
+      const response = await requestOn((await loadUndici()).getGlobalDispatcher(), url, { method: 'POST', headers, body, signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       await response.body.dump();
       if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}`);
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 }
 

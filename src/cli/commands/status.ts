@@ -2,6 +2,7 @@
 import { checkTargets } from '../../actions/plan.js';
 import { healthy, readStatus, waitForStatus, type WaitResult } from '../../actions/status.js';
 import type { RosettaClient } from '../../api/client.js';
+import { withDeadline } from '../../api/signals.js';
 import type { Resource } from '../../manifest/types.js';
 import type { State } from '../../model/records.js';
 import { apiClient, appendStepSummary, loadResources, parseDuration, withStore, type StateOptions } from '../context.js';
@@ -77,22 +78,18 @@ export async function collectStatus(state: State, client: RosettaClient, options
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     // --timeout bounds the whole wait: a read still in flight when it is up (or at a signal) is
-    // cut off, not waited for. A timer of our own, not AbortSignal.timeout inside AbortSignal.any:
-    // Node 20's any() holds its sources weakly, and a garbage collection (loading undici makes one)
-    // could take the timeout signal with it, so the wait never ended.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
-    const signal = AbortSignal.any([stop.signal, deadline.signal]);
-    const read = () => readStatus(state, { client, ...only, signal });
+    // cut off, not waited for (withDeadline: a timer of our own; AbortSignal.any could lose a
+    // collected timeout signal, and the wait then never ended).
     try {
-      result = await waitForStatus(read, {
-        timeoutMs: options.timeoutMs,
-        signal: stop.signal,
-        // A line per change, in a terminal and in CI logs alike (cliHost prints them in text format).
-        host: cliHost(io, options.format),
-      });
+      result = await withDeadline(options.timeoutMs, stop.signal, (signal) =>
+        waitForStatus(() => readStatus(state, { client, ...only, signal }), {
+          timeoutMs: options.timeoutMs,
+          signal: stop.signal,
+          // A line per change, in a terminal and in CI logs alike (cliHost prints them in text format).
+          host: cliHost(io, options.format),
+        }),
+      );
     } finally {
-      clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
